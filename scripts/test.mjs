@@ -2,10 +2,11 @@
 // Node 20's `node --test` expands no globs, so the file list is collected here and passed explicitly.
 // Usage: node scripts/test.mjs [path-filter…]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function collect(dir, out) {
+  if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name === 'dist' || name === 'fixtures') continue;
     const path = join(dir, name);
@@ -24,11 +25,22 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const typecheck = filters.length === 0 ? spawnSync('npx', ['tsc', '-p', 'test-tsconfig.json'], { stdio: 'inherit' }) : { status: 0 };
+const typecheck =
+  filters.length === 0
+    ? spawnSync('npx', ['tsc', '-p', 'test-tsconfig.json'], { stdio: 'inherit' })
+    : { status: 0 };
 if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
 const r = spawnSync(
   process.execPath,
-  ['--conditions=signet-source', '--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.SIGNET_TEST_CONCURRENCY ?? 2}`, ...files],
+  [
+    '--conditions=signet-source',
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    `--test-concurrency=${process.env.SIGNET_TEST_CONCURRENCY ?? 2}`,
+    ...files,
+  ],
   { stdio: 'inherit', env: { ...process.env, SIGNET_LOG_LEVEL: process.env.SIGNET_LOG_LEVEL ?? 'silent' } },
 );
 process.exit(r.status ?? 1);

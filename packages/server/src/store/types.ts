@@ -108,7 +108,10 @@ export interface Store {
   getClient(id: string): Promise<ClientRecord | undefined>;
   listClients(): Promise<ClientRecord[]>;
   /** Updates the given fields; returns the updated record or `undefined` when unknown. */
-  updateClient(id: string, patch: Partial<Omit<ClientRecord, 'id' | 'createdAt'>>): Promise<ClientRecord | undefined>;
+  updateClient(
+    id: string,
+    patch: Partial<Omit<ClientRecord, 'id' | 'createdAt'>>,
+  ): Promise<ClientRecord | undefined>;
   deleteClient(id: string): Promise<boolean>;
 
   listKeys(): Promise<SigningKeyRecord[]>;
