@@ -5,10 +5,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Dialect } from './migrations.js';
 import type { Database as Schema } from './schema.js';
+import { SignetSqliteDialect } from './sqlite-dialect.js';
 
 /** Tuning knobs of {@link createStore}; the defaults suit a server. */
 export interface StoreOptions {
@@ -87,7 +88,7 @@ function openSqlite(path: string, options: StoreOptions): Kysely<Schema> {
   database.pragma('synchronous = FULL');
   database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   database.pragma('foreign_keys = ON');
-  return new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Schema>({ dialect: new SignetSqliteDialect({ database }) });
 }
 
 function openPostgres(url: string, options: StoreOptions): Kysely<Schema> {

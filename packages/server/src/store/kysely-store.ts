@@ -215,26 +215,28 @@ export class KyselyStore implements Store {
   }
 
   addRevocation(entry: NewRevocation): Promise<RevocationRecord> {
-    return this.#run(() =>
-      this.#db.transaction().execute(async (trx) => {
-        if (this.dialect === 'postgres') {
-          await sql`select pg_advisory_xact_lock(${sql.lit(REVOCATION_LOCK_KEY)})`.execute(trx);
-        }
-        const row = await trx
-          .insertInto('revocations')
-          .values({
-            kind: entry.kind,
-            value: entry.value,
-            not_before: entry.notBefore,
-            expires_at: entry.expiresAt,
-            reason: entry.reason,
-            created_at: entry.createdAt,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return rowToRevocation(row);
-      }),
-    );
+    const insert = (db: Kysely<Database>) =>
+      db
+        .insertInto('revocations')
+        .values({
+          kind: entry.kind,
+          value: entry.value,
+          not_before: entry.notBefore,
+          expires_at: entry.expiresAt,
+          reason: entry.reason,
+          created_at: entry.createdAt,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    return this.#run(async () => {
+      // SQLite has one writer at a time: the single statement is assigned its seq and committed
+      // before any other write starts, so seq order is visibility order already.
+      if (this.dialect === 'sqlite') return rowToRevocation(await insert(this.#db));
+      return this.#db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(${sql.lit(REVOCATION_LOCK_KEY)})`.execute(trx);
+        return rowToRevocation(await insert(trx));
+      });
+    });
   }
 
   readRevocations(afterSeq: number, now: number, limit: number): Promise<RevocationRecord[]> {
