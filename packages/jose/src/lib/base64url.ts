@@ -1,0 +1,48 @@
+/**
+ * Strict base64url (RFC 7515 §2, RFC 4648 §5): the URL-safe alphabet only, no padding, no whitespace,
+ * and canonical trailing bits. Node's decoder is lenient (it skips foreign characters and ignores
+ * trailing bits), so every input is checked here first: a lenient decoder lets many different strings
+ * decode to the same bytes, which breaks "one token, one signature" assumptions (caches, replay lists).
+ */
+
+const ALPHABET = /^[A-Za-z0-9_-]*$/;
+
+/** Value of a base64url character, or -1. */
+function sextet(c: number): number {
+  if (c >= 65 && c <= 90) return c - 65;
+  if (c >= 97 && c <= 122) return c - 71;
+  if (c >= 48 && c <= 57) return c + 4;
+  if (c === 45) return 62;
+  if (c === 95) return 63;
+  return -1;
+}
+
+/**
+ * Checks the length and trailing bits of a segment whose alphabet is already known to be valid.
+ * A length of 1 mod 4 cannot encode whole bytes; with 2 or 3 mod 4 the unused low bits of the last
+ * character must be zero (RFC 4648 §3.5 canonical encoding).
+ */
+export function canonicalTail(s: string, start: number, end: number): boolean {
+  const rem = (end - start) & 3;
+  if (rem === 0) return true;
+  if (rem === 1) return false;
+  const v = sextet(s.charCodeAt(end - 1));
+  return rem === 2 ? (v & 0x0f) === 0 : (v & 0x03) === 0;
+}
+
+/** True when `s` is canonical unpadded base64url. */
+export function isBase64url(s: string): boolean {
+  return ALPHABET.test(s) && canonicalTail(s, 0, s.length);
+}
+
+/** Decodes strict base64url, or returns undefined when `s` is not canonical base64url. */
+export function decodeBase64url(s: string): Buffer | undefined {
+  if (!isBase64url(s)) return undefined;
+  return Buffer.from(s, 'base64url');
+}
+
+/** Encodes bytes or a UTF-8 string as unpadded base64url. */
+export function encodeBase64url(input: Uint8Array | string): string {
+  if (typeof input === 'string') return Buffer.from(input, 'utf8').toString('base64url');
+  return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('base64url');
+}

@@ -1,0 +1,85 @@
+/**
+ * The compact JWS verification engine shared by `verifyCompact`, `createVerifier` and `verifyJwt`.
+ *
+ * Order of checks (each stops a class of attack before more work is done):
+ * 1. size cap, before anything else touches the input (memory/CPU exhaustion);
+ * 2. one regex over the whole token: exactly three segments, base64url alphabet only (whitespace,
+ *    padding, `+/`, `?`, a JSON serialization all fail here), counted before any split;
+ * 3. header: strict base64url, strict JSON object, `alg`/`kid`/`crit` rules (cached per segment);
+ * 4. algorithm and key: the algorithm comes from the key, the header `alg` must equal it;
+ *    `jwk`/`jku`/`x5u`/`x5c` are never consulted;
+ * 5. signature; only then is the payload decoded.
+ */
+import { JoseAlgNotAllowed, JwsInvalid, JwsSignatureInvalid, KeyInvalid } from '../errors.js';
+import { canonicalTail } from './base64url.js';
+import { checkCritUnderstood, decodeHeader, type JwsHeader } from './header.js';
+import { INTERNAL, type Key, type KeyImpl } from './key.js';
+
+/** Default maximum token size in bytes. */
+export const DEFAULT_MAX_TOKEN_SIZE = 16384;
+
+const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/;
+
+/** Per-verifier settings, compiled once. */
+export interface JwsConfig {
+  readonly maxTokenSize: number;
+  /** Allowed algorithms; undefined means "the key's algorithm". */
+  readonly algorithms: ReadonlySet<string> | undefined;
+  /** `crit` extensions the caller understands. */
+  readonly crit: ReadonlySet<string> | undefined;
+}
+
+/** Where the segments of a checked token are. */
+export interface Split {
+  readonly dot1: number;
+  readonly dot2: number;
+  readonly header: JwsHeader;
+}
+
+/** Steps 1–3: size, shape, header. Throws JwsInvalid / JoseNotSupported / JoseAlgNotAllowed. */
+export function splitAndDecodeHeader(token: unknown, config: JwsConfig): Split {
+  const split = splitCompact(token, config.maxTokenSize);
+  const header = split.header;
+  if (header.alg === 'none') throw new JoseAlgNotAllowed('"none" is not an algorithm');
+  if (config.algorithms !== undefined && !config.algorithms.has(header.alg)) {
+    throw new JoseAlgNotAllowed('JWS "alg" is not allowed');
+  }
+  checkCritUnderstood(header, config.crit);
+  return split;
+}
+
+/** Steps 1–3 without any policy: size, shape, structurally valid header. */
+export function splitCompact(token: unknown, maxTokenSize: number): Split {
+  if (typeof token !== 'string') throw new JwsInvalid('token must be a string');
+  if (token.length > maxTokenSize) throw new JwsInvalid('token exceeds maxTokenSize');
+  if (!COMPACT.test(token)) throw new JwsInvalid('token is not a compact JWS (three base64url segments)');
+  const dot1 = token.indexOf('.');
+  const dot2 = token.indexOf('.', dot1 + 1);
+  return { dot1, dot2, header: decodeHeader(token.slice(0, dot1)) };
+}
+
+/** Step 4 for a single key: the header `alg` must be the key's own. */
+export function checkKeyFits(header: JwsHeader, key: Key): void {
+  if (header.alg !== key.alg) throw new JoseAlgNotAllowed('JWS "alg" does not match the key');
+  if ((key as KeyImpl)[INTERNAL].verify === undefined) throw new KeyInvalid('key may not verify ("key_ops")');
+}
+
+/** Step 5: checks the signature and the payload segment's encoding. Throws JwsSignatureInvalid / JwsInvalid. */
+export function checkSignature(token: string, split: Split, keys: readonly Key[]): Key {
+  const { dot1, dot2 } = split;
+  const end = token.length;
+  if (!canonicalTail(token, dot2 + 1, end)) throw new JwsInvalid('JWS signature is not strict base64url');
+  if (!canonicalTail(token, dot1 + 1, dot2)) throw new JwsInvalid('JWS payload is not strict base64url');
+  const signature = Buffer.from(token.slice(dot2 + 1), 'base64url');
+  const input = token.slice(0, dot2);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as KeyImpl;
+    if (key[INTERNAL].verify?.(input, signature)) return key;
+  }
+  throw new JwsSignatureInvalid('JWS signature verification failed');
+}
+
+/** The payload bytes of a verified token. */
+export function payloadBytes(token: string, split: Split): Buffer {
+  return Buffer.from(token.slice(split.dot1 + 1, split.dot2), 'base64url');
+}
