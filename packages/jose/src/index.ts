@@ -37,3 +37,4 @@ export { createSigner, type Signer, type SignerOptions, signJwt } from './jwt/si
 export { type AsyncVerifier, createVerifier, type Verifier, verifyJwt } from './jwt/verify.js';
 export type { VerifiedJwt, VerifierOptions } from './lib/jwt_verifier.js';
 export { decodeUnverified } from './jwt/decode.js';
+export { createRemoteKeySet, REMOTE_KEY_SET_DEFAULTS, type RemoteKeySetOptions } from './jwks/remote.js';
