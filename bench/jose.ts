@@ -1,0 +1,66 @@
+/**
+ * `npm run bench:jose`: sign and verify for HS256, RS256, PS256, ES256 and EdDSA with claim
+ * checks on (iss, aud, exp), Signet against the raw node:crypto primitive and the peers
+ * (fast-jwt, jsonwebtoken, jose), plus the verified-token cache hit. Interleaved rounds, medians.
+ *
+ * Environment: BENCH_ROUNDS (default 7), BENCH_SLICE_MS (default 200), BENCH_WARMUP_MS (default 150).
+ */
+import { algCases, cacheCase, MISSING } from './jose/contenders.js';
+import { BENCH_ALGS, fixture } from './jose/fixtures.js';
+import { writeReport } from './lib/report.js';
+import { type BenchCase, type CaseResult, optionsFromEnv, runCases } from './lib/runner.js';
+
+/** The issue's targets, checked against the measured medians. */
+function targetNotes(results: readonly CaseResult[]): { notes: string[]; missed: string[] } {
+  const notes: string[] = ['## Targets', ''];
+  const missed: string[] = [];
+  const line = (ok: boolean, text: string) => {
+    notes.push(`- ${ok ? 'met' : '**MISSED**'}: ${text}`);
+    if (!ok) missed.push(text);
+  };
+  for (const c of results) {
+    const signet = c.contenders.find((r) => r.kind === 'signet');
+    if (!signet) continue;
+    if (signet.vsBestPeer !== undefined) {
+      line(signet.vsBestPeer >= 1, `${c.name}: signet ≥ fastest peer (${signet.vsBestPeer.toFixed(2)}×)`);
+    }
+    const fj = c.contenders.find((r) => r.name === 'fast-jwt');
+    if (c.name.startsWith('HS256') && !c.name.includes('cache') && fj) {
+      const r = signet.median / fj.median;
+      line(r >= 1.3, `${c.name}: signet ≥ 1.3× fast-jwt (${r.toFixed(2)}×)`);
+    }
+    if (!c.name.startsWith('HS') && signet.vsPrimitive !== undefined) {
+      line(
+        signet.vsPrimitive >= 0.95,
+        `${c.name}: signet ≥ 95 % of node:crypto (${(signet.vsPrimitive * 100).toFixed(1)} %)`,
+      );
+    }
+  }
+  notes.push('');
+  for (const [peer, algs] of Object.entries(MISSING)) {
+    notes.push(`Not measured: ${peer} has no ${algs.join(', ')} (the peer lacks the algorithm).`);
+  }
+  notes.push(
+    'node:crypto = the raw primitive on the same signing input (sign: the signature only; verify: the signature check only, input pre-split).',
+    'jose is asynchronous (WebCrypto): measured as sequential awaited calls.',
+  );
+  return { notes, missed };
+}
+
+/** Entry point called by bench/run.ts. */
+export async function run(_args: string[]): Promise<void> {
+  const options = optionsFromEnv({ rounds: 7, sliceMs: 200, warmupMs: 150, log: (l) => console.log(l) });
+  const nowS = Math.floor(Date.now() / 1000);
+  const cases: BenchCase[] = [];
+  const fixtures = BENCH_ALGS.map((alg) => fixture(alg, nowS));
+  for (const f of fixtures) cases.push(...(await algCases(f)));
+  for (const f of fixtures) if (f.alg === 'HS256' || f.alg === 'ES256') cases.push(cacheCase(f));
+  const contenders = cases.reduce((n, c) => n + c.contenders.length, 0);
+  const estimate = Math.round((contenders * (options.rounds * options.sliceMs + options.warmupMs)) / 1000);
+  console.log(
+    `${cases.length} cases, ${contenders} contenders, ${options.rounds} rounds × ${options.sliceMs} ms (≈${estimate} s)`,
+  );
+  const results = await runCases(cases, options);
+  const { notes, missed } = targetNotes(results);
+  writeReport({ name: 'jose', options, results, notes, extra: { missedTargets: missed } });
+}
