@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compileRoutes, matchRoute, normalizeTarget, parseRoute } from '../../src/gateway/routes.js';
+
+describe('gateway routes', () => {
+  it('parses the CLI form', () => {
+    assert.deepEqual(parseRoute('GET /orders/* orders:read'), {
+      method: 'GET',
+      pattern: '/orders/*',
+      scopes: ['orders:read'],
+    });
+    assert.deepEqual(parseRoute('  *   /x  a b '), { method: '*', pattern: '/x', scopes: ['a', 'b'] });
+    assert.deepEqual(parseRoute('POST /x'), { method: 'POST', pattern: '/x', scopes: [] });
+    assert.throws(() => parseRoute('GET'), TypeError);
+  });
+  it('validates rules, naming the option', () => {
+    assert.throws(
+      () => compileRoutes([{ method: 'GET', pattern: 'orders', scopes: [] }]),
+      /routes\[0\]\.pattern/,
+    );
+    assert.throws(() => compileRoutes([{ method: 'G T', pattern: '/', scopes: [] }]), /routes\[0\]\.method/);
+    assert.throws(
+      () => compileRoutes([{ method: 'GET', pattern: '/', scopes: ['a b'] }]),
+      /routes\[0\]\.scopes/,
+    );
+  });
+  it('matches first rule by method and pattern', () => {
+    const routes = compileRoutes([
+      parseRoute('GET /orders/* orders:read'),
+      parseRoute('POST /orders/* orders:write'),
+      parseRoute('* /items/*/price prices:read'),
+      parseRoute('GET /files* files:read'),
+    ]);
+    const m = (method: string, path: string) => matchRoute(routes, method, path)?.scopes.join(' ');
+    assert.equal(m('GET', '/orders'), 'orders:read');
+    assert.equal(m('GET', '/orders/1/lines'), 'orders:read');
+    assert.equal(m('HEAD', '/orders/1'), 'orders:read');
+    assert.equal(m('post', '/orders/1'), 'orders:write');
+    assert.equal(m('GET', '/ordersX'), undefined);
+    assert.equal(m('DELETE', '/items/7/price'), 'prices:read');
+    assert.equal(m('DELETE', '/items/7/8/price'), undefined);
+    assert.equal(m('GET', '/files-old/a'), 'files:read');
+    assert.equal(m('PUT', '/orders/1'), undefined);
+  });
+  it('normalizes dot segments so a rule cannot be sidestepped', () => {
+    assert.deepEqual(normalizeTarget('/orders/../admin?x=1'), { path: '/admin', search: '?x=1' });
+    assert.deepEqual(normalizeTarget('/orders/%2e%2e/admin'), { path: '/admin', search: '' });
+    assert.equal(normalizeTarget('/a/./b//c').path, '/a/b//c');
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * The RFC 6750 behaviour every adapter must show, run against a real framework listening on loopback.
+ * Each adapter test mounts: GET /orders (scope orders:read, returns the auth), GET /admin (scope admin),
+ * GET /optional (authRequired: false, returns { subject } or { anonymous: true }).
+ */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { bearer, call } from './http.js';
+import type { FixtureIssuer } from './issuer.js';
+
+export const INSUFFICIENT =
+  'Bearer realm="api", error="insufficient_scope", error_description="The access token does not have the required scope", scope="admin"';
+export const INVALID =
+  'Bearer realm="api", error="invalid_token", error_description="The access token is invalid"';
+
+export function adapterCases(getBase: () => string, getIssuer: () => FixtureIssuer): void {
+  it('valid token reaches the handler with the auth', async () => {
+    const r = await call(`${getBase()}/orders`, { headers: bearer(getIssuer().sign({ sub: 'svc-9' })) });
+    assert.equal(r.status, 200, r.body);
+    const body = r.json() as { subject: string; clientId: string; scopes: string[] };
+    assert.equal(body.subject, 'svc-9');
+    assert.deepEqual(body.scopes, ['orders:read']);
+  });
+  it('no token → 401 with a bare Bearer challenge', async () => {
+    const r = await call(`${getBase()}/orders`);
+    assert.equal(r.status, 401);
+    assert.equal(r.headers['www-authenticate'], 'Bearer realm="api"');
+    assert.deepEqual(r.json(), { error: 'unauthorized', error_description: 'A bearer token is required' });
+  });
+  it('bad token → 401 invalid_token, generic description', async () => {
+    const r = await call(`${getBase()}/orders`, {
+      headers: bearer(getIssuer().sign({}, { expiresIn: -100 })),
+    });
+    assert.equal(r.status, 401);
+    assert.equal(r.headers['www-authenticate'], INVALID);
+    assert.deepEqual(r.json(), { error: 'invalid_token', error_description: 'The access token is invalid' });
+  });
+  it('missing scope → 403 insufficient_scope', async () => {
+    const r = await call(`${getBase()}/admin`, { headers: bearer(getIssuer().sign()) });
+    assert.equal(r.status, 403);
+    assert.equal(r.headers['www-authenticate'], INSUFFICIENT);
+    assert.equal((r.json() as { error: string }).error, 'insufficient_scope');
+  });
+  it('two tokens → 400 invalid_request', async () => {
+    const t = getIssuer().sign();
+    const r = await call(`${getBase()}/orders`, {
+      headers: { authorization: [`Bearer ${t}`, `Bearer ${t}`] },
+    });
+    assert.equal(r.status, 400);
+    assert.match(r.headers['www-authenticate'] ?? '', /^Bearer realm="api", error="invalid_request"/);
+    const q = await call(`${getBase()}/orders?access_token=${t}`);
+    assert.equal(q.status, 400);
+  });
+  it('optional auth: no token passes without auth, a bad token is still 401', async () => {
+    const anon = await call(`${getBase()}/optional`);
+    assert.equal(anon.status, 200);
+    assert.deepEqual(anon.json(), { anonymous: true });
+    const authed = await call(`${getBase()}/optional`, { headers: bearer(getIssuer().sign({ sub: 'x' })) });
+    assert.deepEqual(authed.json(), { subject: 'x' });
+    const bad = await call(`${getBase()}/optional`, { headers: bearer('nope') });
+    assert.equal(bad.status, 401);
+  });
+}
