@@ -1,2 +1,7 @@
 #!/usr/bin/env node
-console.log('signet');
+import { nodeContext } from './lib/context.js';
+import { run } from './program.js';
+
+const code = await run(process.argv.slice(2), nodeContext());
+// Exit once stdout has drained: a keep-alive socket or a timer left behind must not keep a finished command alive.
+process.stdout.write('', () => process.exit(code));

@@ -1,0 +1,55 @@
+import { Readable } from 'node:stream';
+import type { CliContext } from '../src/lib/context.js';
+import { run } from '../src/program.js';
+
+/** What one in-process CLI run produced. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of an in-process run. */
+export interface RunOptions {
+  stdin?: string;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Resolves when the command should receive SIGTERM (serve, audit tail --follow). */
+  signal?: Promise<unknown>;
+}
+
+/**
+ * Runs the CLI in-process with captured stdout/stderr and returns the exit code and output.
+ *
+ * @example
+ * const r = await cli(['jwt', 'decode', token, '--unverified']);
+ */
+export async function cli(argv: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const exits: number[] = [];
+  const ctx: CliContext = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+    fetch: globalThis.fetch,
+    onSignal(handler) {
+      let active = true;
+      void options.signal?.then(() => {
+        if (active) handler('SIGTERM');
+      });
+      return () => {
+        active = false;
+      };
+    },
+    exit: (code) => {
+      exits.push(code);
+    },
+    selfCommand: 'signet',
+  };
+  const code = await run(argv, ctx);
+  if (exits.length > 0) throw new Error(`the command asked for a hard exit (${exits.join(',')})`);
+  return { code, stdout, stderr };
+}
