@@ -53,6 +53,7 @@ export function publicKeyOf(key: Key): Key {
     verifyKeyObject: internal.verifyKeyObject,
     sign: undefined,
     verify: internal.verify,
+    verifySegment: internal.verifySegment,
   });
 }
 

@@ -70,11 +70,11 @@ export function checkSignature(token: string, split: Split, keys: readonly Key[]
   const end = token.length;
   if (!canonicalTail(token, dot2 + 1, end)) throw new JwsInvalid('JWS signature is not strict base64url');
   if (!canonicalTail(token, dot1 + 1, dot2)) throw new JwsInvalid('JWS payload is not strict base64url');
-  const signature = Buffer.from(token.slice(dot2 + 1), 'base64url');
+  const signature = token.slice(dot2 + 1);
   const input = token.slice(0, dot2);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as KeyImpl;
-    if (key[INTERNAL].verify?.(input, signature)) return key;
+    if (key[INTERNAL].verifySegment?.(input, signature)) return key;
   }
   throw new JwsSignatureInvalid('JWS signature verification failed');
 }

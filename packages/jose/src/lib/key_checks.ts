@@ -6,7 +6,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { KeyInvalid } from '../errors.js';
 import type { AlgSpec } from './algorithms.js';
-import { KeyImpl, makeSign, makeVerify } from './key.js';
+import { KeyImpl, makeSign, makeVerify, makeVerifyBytes } from './key.js';
 import { hasRocaFingerprint } from './roca.js';
 
 /** Smallest RSA modulus accepted (RFC 7518 §3.3 requires 2048 bits). */
@@ -77,11 +77,13 @@ export function bindKey(
   checkKeyObject(keyObject, spec);
   const type = keyObject.type === 'secret' ? 'secret' : keyObject.type === 'private' ? 'private' : 'public';
   const verifyKeyObject = type === 'private' ? createPublicKey(keyObject) : keyObject;
+  const verifySegment = usage.verify ? makeVerify(spec, verifyKeyObject) : undefined;
   return new KeyImpl(spec.alg, kid, type, {
     spec,
     keyObject,
     verifyKeyObject,
     sign: type !== 'public' && usage.sign ? makeSign(spec, keyObject) : undefined,
-    verify: usage.verify ? makeVerify(spec, verifyKeyObject) : undefined,
+    verify: verifySegment === undefined ? undefined : makeVerifyBytes(spec, verifySegment),
+    verifySegment,
   });
 }
