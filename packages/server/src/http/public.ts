@@ -1,0 +1,46 @@
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { registerRevocationRoutes } from '../revocation/routes.js';
+import { registerDiscoveryRoutes } from './discovery.js';
+import { installErrorHandler } from './error-handler.js';
+import { parseForm } from './form.js';
+import { registerHealthRoutes } from './health.js';
+import { registerTokenRoute } from './token.js';
+
+/** Fastify options shared by both listeners. */
+export function fastifyOptions(ctx: ServerContext, bodyLimit: number) {
+  return {
+    loggerInstance: ctx.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit,
+    trustProxy: ctx.config.trustProxy,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+  } as const;
+}
+
+/**
+ * The public listener: token endpoint, discovery, JWKS, introspection, revocation, health. Accepts
+ * only `application/x-www-form-urlencoded` bodies (strict parser), at most `http.bodyLimit` bytes.
+ *
+ * @example
+ * const app = buildPublicApp(ctx);
+ * const res = await app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
+ */
+export function buildPublicApp(ctx: ServerContext): FastifyInstance {
+  const app = Fastify(fastifyOptions(ctx, ctx.config.http.bodyLimit)) as unknown as FastifyInstance;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseForm(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+  installErrorHandler(app);
+  registerTokenRoute(app, ctx);
+  registerDiscoveryRoutes(app, ctx);
+  registerRevocationRoutes(app, ctx);
+  registerHealthRoutes(app, ctx);
+  return app;
+}

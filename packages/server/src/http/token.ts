@@ -1,0 +1,69 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { invalidRequest, OAuthError } from '../errors.js';
+import { GRANTS } from '../grants/index.js';
+import type { TokenResult } from '../metrics/registry.js';
+import { formOf, singleParams } from './form.js';
+
+/** RFC 6749 §5.1 response; a schema lets Fastify serialize it with a compiled stringifier. */
+const TokenResponseSchema = Type.Object({
+  access_token: Type.String(),
+  token_type: Type.String(),
+  expires_in: Type.Integer(),
+  scope: Type.Optional(Type.String()),
+});
+
+function resultOf(err: unknown): TokenResult {
+  if (!(err instanceof OAuthError)) return 'error';
+  if (err.status === 429) return 'throttled';
+  if (err.error === 'invalid_client') return 'invalid_client';
+  if (err.error === 'invalid_request') return 'invalid_request';
+  return err.status >= 500 ? 'error' : 'rejected';
+}
+
+/**
+ * `POST /token` (RFC 6749 §3.2): form-encoded only, parameters at most once (except those a grant
+ * allows to repeat), client authentication, then the grant's handler. Every response carries
+ * `Cache-Control: no-store` (§5.1).
+ *
+ * @example
+ * registerTokenRoute(app, ctx);
+ */
+export function registerTokenRoute(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/token', { schema: { response: { 200: TokenResponseSchema } } }, async (request, reply) => {
+    const started = performance.now();
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    let label = 'unsupported';
+    try {
+      const form = formOf(request.body);
+      const grantTypes = form['grant_type'];
+      if (grantTypes === undefined || grantTypes[0] === '') throw invalidRequest('"grant_type" is missing');
+      if (grantTypes.length > 1) throw invalidRequest('parameter "grant_type" is included more than once');
+      const grant = GRANTS.get(grantTypes[0]!);
+      if (grant === undefined) {
+        throw new OAuthError(400, 'unsupported_grant_type', 'the grant type is not supported');
+      }
+      label = grant.name;
+      singleParams(form, grant.multi);
+      const client = await ctx.authenticator.authenticate({
+        authorization: request.headers.authorization,
+        form,
+        ip: request.ip,
+      });
+      const response = await grant.handle({
+        client,
+        form,
+        now: ctx.nowSec(),
+        tokens: ctx.tokens,
+        audit: ctx.audit,
+      });
+      ctx.metrics.tokenRequest(label, 'issued');
+      ctx.metrics.issueDuration.observe((performance.now() - started) / 1000);
+      return response;
+    } catch (err) {
+      ctx.metrics.tokenRequest(label, resultOf(err));
+      throw err;
+    }
+  });
+}
