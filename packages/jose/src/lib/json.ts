@@ -28,9 +28,17 @@ function scan(text: string, maxDepth: number): number {
   let depth = 0;
   let members = 0;
   const n = text.length;
+  // Without any backslash, a string ends at the next quote: jump there with indexOf (native)
+  // instead of walking it character by character.
+  const escapes = text.indexOf('\\') !== -1;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
+      if (!escapes) {
+        const end = text.indexOf('"', i + 1);
+        i = end === -1 ? n : end;
+        continue;
+      }
       i++;
       while (i < n) {
         const d = text.charCodeAt(i);
@@ -38,12 +46,12 @@ function scan(text: string, maxDepth: number): number {
         else if (d === 34) break;
         else i++;
       }
+    } else if (c === 58 /* : */) {
+      members++;
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       if (++depth > maxDepth) return -1;
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
       depth--;
-    } else if (c === 58 /* : */) {
-      members++;
     }
   }
   return members;
