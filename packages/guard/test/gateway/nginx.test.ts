@@ -1,0 +1,177 @@
+/**
+ * End to end with a real nginx: auth_request to the gateway's forward-auth endpoint, a real upstream behind it.
+ * The nginx configuration is the one documented in docs/gateways.md.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createGateway, createGuard, type Gateway, parseRoute } from '../../src/index.js';
+import { bearer, call } from '../helpers/http.js';
+import { AUDIENCE, type FixtureIssuer, startIssuer } from '../helpers/issuer.js';
+import { ensureNginx, type Nginx, startNginx } from '../helpers/nginx.js';
+import { startUpstream, type Upstream } from '../helpers/upstream.js';
+
+const INVALID = 'Bearer realm="api", error="invalid_token", error_description="The access token is invalid"';
+
+export function nginxHttpBlock(port: number, upstreamPort: number, authPort: number): string {
+  return `
+  upstream app { server 127.0.0.1:${upstreamPort}; keepalive 16; }
+  upstream signet_auth { server 127.0.0.1:${authPort}; keepalive 16; }
+  server {
+    listen 127.0.0.1:${port};
+
+    location = /_signet_auth {
+      internal;
+      proxy_pass http://signet_auth/auth;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Original-URI $request_uri;
+      proxy_set_header X-Original-Method $request_method;
+    }
+
+    location / {
+      auth_request /_signet_auth;
+      auth_request_set $auth_subject $upstream_http_x_auth_subject;
+      auth_request_set $auth_client_id $upstream_http_x_auth_client_id;
+      auth_request_set $auth_scope $upstream_http_x_auth_scope;
+      auth_request_set $auth_jti $upstream_http_x_auth_jti;
+      auth_request_set $auth_www $upstream_http_www_authenticate;
+      auth_request_set $auth_error $upstream_http_x_auth_error;
+      auth_request_set $auth_error_description $upstream_http_x_auth_error_description;
+
+      proxy_set_header X-Auth-Subject $auth_subject;
+      proxy_set_header X-Auth-Client-Id $auth_client_id;
+      proxy_set_header X-Auth-Scope $auth_scope;
+      proxy_set_header X-Auth-Jti $auth_jti;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass http://app;
+
+      error_page 401 = @signet_401;
+      error_page 403 = @signet_403;
+    }
+
+    location @signet_401 {
+      default_type application/json;
+      return 401 '{"error":"$auth_error","error_description":"$auth_error_description"}';
+    }
+    location @signet_403 {
+      default_type application/json;
+      add_header WWW-Authenticate $auth_www always;
+      return 403 '{"error":"$auth_error","error_description":"$auth_error_description"}';
+    }
+  }`;
+}
+
+const bin = ensureNginx();
+
+describe('nginx auth_request → forward-auth → upstream', {
+  skip: bin === undefined ? 'nginx with auth_request is not available' : false,
+}, () => {
+  let iss: FixtureIssuer;
+  let up: Upstream;
+  let gateway: Gateway;
+  let nginx: Nginx | undefined;
+  before(async () => {
+    iss = await startIssuer();
+    up = await startUpstream();
+    gateway = createGateway({
+      guard: createGuard({ issuer: iss.issuer, audience: AUDIENCE, jwks: { cooldown: 500 } }),
+      mode: 'forward-auth',
+      routes: [parseRoute('GET /orders/* orders:read'), parseRoute('POST /orders/* orders:write')],
+    });
+    const { port: authPort } = await gateway.listen();
+    nginx = await startNginx(bin!, (port) => nginxHttpBlock(port, up.port, authPort));
+  });
+  after(async () => {
+    await nginx?.stop();
+    await gateway?.close();
+    await up?.close();
+    await iss?.close();
+  });
+
+  it('a valid token reaches the upstream with the identity headers (client-sent ones replaced)', async () => {
+    const token = iss.sign({ sub: 'svc-e2e', client_id: 'client-e2e', scope: 'orders:read' });
+    const r = await call(`${nginx!.url}/orders/1?x=y`, {
+      headers: { ...bearer(token), 'x-auth-subject': 'forged' },
+    });
+    assert.equal(r.status, 200, `${r.body}\n${nginx!.errorLog()}`);
+    const seen = r.json() as { url: string; headers: Record<string, string> };
+    assert.equal(seen.url, '/orders/1?x=y');
+    assert.equal(seen.headers['x-auth-subject'], 'svc-e2e');
+    assert.equal(seen.headers['x-auth-client-id'], 'client-e2e');
+    assert.equal(seen.headers['x-auth-scope'], 'orders:read');
+    assert.match(seen.headers['x-auth-jti'] ?? '', /.+/);
+  });
+
+  it('missing token → 401 with a bare challenge (exactly one WWW-Authenticate) and a JSON body', async () => {
+    const r = await call(`${nginx!.url}/orders/1`);
+    assert.equal(r.status, 401);
+    assert.equal(r.headers['www-authenticate'], 'Bearer realm="api"');
+    assert.deepEqual(r.json(), { error: 'unauthorized', error_description: 'A bearer token is required' });
+  });
+
+  it('expired, tampered and wrong-audience tokens → 401 invalid_token', async () => {
+    const good = iss.sign();
+    const [h, p, s] = good.split('.') as [string, string, string];
+    const tampered = `${h}.${p}.${s.slice(0, -4)}${s.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    const tokens = {
+      expired: iss.sign({}, { expiresIn: -30 }),
+      tampered,
+      wrongAudience: iss.sign({}, { audience: 'billing' }),
+    };
+    for (const [name, token] of Object.entries(tokens)) {
+      const r = await call(`${nginx!.url}/orders/1`, { headers: bearer(token) });
+      assert.equal(r.status, 401, name);
+      assert.equal(r.headers['www-authenticate'], INVALID, name);
+      assert.deepEqual(
+        r.json(),
+        { error: 'invalid_token', error_description: 'The access token is invalid' },
+        name,
+      );
+    }
+  });
+
+  it('insufficient scope → 403 with WWW-Authenticate passed through and a JSON body', async () => {
+    const r = await call(`${nginx!.url}/orders/1`, {
+      method: 'POST',
+      headers: bearer(iss.sign({ scope: 'orders:read' })),
+      body: '{}',
+    });
+    assert.equal(r.status, 403);
+    assert.equal(
+      r.headers['www-authenticate'],
+      'Bearer realm="api", error="insufficient_scope", error_description="The access token does not have the required scope", scope="orders:write"',
+    );
+    assert.equal((r.json() as { error: string }).error, 'insufficient_scope');
+  });
+
+  it('a key rotation at the issuer in the middle of traffic loses no valid request', async () => {
+    const failures: string[] = [];
+    let sent = 0;
+    let running = true;
+    const worker = async () => {
+      while (running) {
+        sent++;
+        const r = await call(`${nginx!.url}/orders/2`, { headers: bearer(iss.sign()) });
+        if (r.status !== 200) failures.push(`${r.status} ${r.headers['www-authenticate'] ?? ''}`);
+      }
+    };
+    const workers = Array.from({ length: 8 }, worker);
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await wait(700); // > the guard's 500 ms cooldown since its last JWKS fetch
+    const newKid = iss.addKey('RS256'); // publish ahead …
+    await wait(300);
+    iss.activate(newKid); // … then sign with it
+    await wait(700);
+    running = false;
+    await Promise.all(workers);
+    assert.deepEqual(failures, [], `${failures.length} of ${sent} requests failed`);
+    assert.ok(sent > 50, `only ${sent} requests were sent`);
+    const rotated = iss.sign();
+    assert.equal(JSON.parse(Buffer.from(rotated.split('.')[0]!, 'base64url').toString()).kid, newKid);
+    const r = await call(`${nginx!.url}/orders/3`, { headers: bearer(rotated) });
+    assert.equal(r.status, 200);
+  });
+});
