@@ -56,6 +56,8 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
 export interface Connection {
   dialect: Dialect;
   db: Kysely<Schema>;
+  /** PostgreSQL: the URL and connect timeout, for the dedicated LISTEN connection. */
+  listen?: { url: string; connectTimeoutMs: number };
 }
 
 const INT8_OID = 20;
@@ -76,7 +78,11 @@ const pgTypes = {
 export function connect(url: string, options: StoreOptions = {}): Connection {
   const target = parseDatabaseUrl(url);
   if (target.dialect === 'sqlite') return { dialect: 'sqlite', db: openSqlite(target.path, options) };
-  return { dialect: 'postgres', db: openPostgres(target.url, options) };
+  return {
+    dialect: 'postgres',
+    db: openPostgres(target.url, options),
+    listen: { url: target.url, connectTimeoutMs: options.connectTimeoutMs ?? 2000 },
+  };
 }
 
 function openSqlite(path: string, options: StoreOptions): Kysely<Schema> {

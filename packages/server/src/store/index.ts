@@ -24,6 +24,6 @@ export type * from './types.js';
  * ```
  */
 export async function createStore(url: string, options: StoreOptions = {}): Promise<Store> {
-  const { dialect, db } = connect(url, options);
-  return new KyselyStore(dialect, db);
+  const { dialect, db, listen } = connect(url, options);
+  return new KyselyStore(dialect, db, listen);
 }

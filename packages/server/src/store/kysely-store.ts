@@ -5,6 +5,7 @@
 import { type Kysely, Migrator, sql } from 'kysely';
 import { classifyStoreError } from './errors.js';
 import { type Dialect, migrationProvider } from './migrations.js';
+import { PgRevocationListener, REVOCATION_CHANNEL, Wakeups } from './revocation-watch.js';
 import {
   clientPatchToRow,
   clientToRow,
@@ -40,11 +41,15 @@ export class KyselyStore implements Store {
   readonly dialect: Dialect;
   readonly #db: Kysely<Database>;
   readonly #migrator: Migrator;
+  readonly #listen: { url: string; connectTimeoutMs: number } | undefined;
+  readonly #wakeups = new Wakeups();
+  #listener: PgRevocationListener | undefined;
   #closed = false;
 
-  constructor(dialect: Dialect, db: Kysely<Database>) {
+  constructor(dialect: Dialect, db: Kysely<Database>, listen?: { url: string; connectTimeoutMs: number }) {
     this.dialect = dialect;
     this.#db = db;
+    this.#listen = listen;
     this.#migrator = new Migrator({ db, provider: migrationProvider(dialect) });
   }
 
@@ -85,6 +90,8 @@ export class KyselyStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#listener?.close();
+    this.#listener = undefined;
     await this.#db.destroy();
   }
 
@@ -231,10 +238,17 @@ export class KyselyStore implements Store {
     return this.#run(async () => {
       // SQLite has one writer at a time: the single statement is assigned its seq and committed
       // before any other write starts, so seq order is visibility order already.
-      if (this.dialect === 'sqlite') return rowToRevocation(await insert(this.#db));
+      if (this.dialect === 'sqlite') {
+        const record = rowToRevocation(await insert(this.#db));
+        this.#wakeups.emit();
+        return record;
+      }
       return this.#db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(${sql.lit(REVOCATION_LOCK_KEY)})`.execute(trx);
-        return rowToRevocation(await insert(trx));
+        const record = rowToRevocation(await insert(trx));
+        // Delivered to every listening replica when (and only if) this transaction commits.
+        await sql`select pg_notify(${REVOCATION_CHANNEL}, ${String(record.seq)})`.execute(trx);
+        return record;
       });
     });
   }
@@ -261,6 +275,25 @@ export class KyselyStore implements Store {
         .executeTakeFirst();
       return Number(row?.last ?? 0);
     });
+  }
+
+  async watchRevocations(listener: () => void): Promise<() => Promise<void>> {
+    if (this.#closed) throw new TypeError('the store is closed');
+    this.#wakeups.add(listener);
+    if (this.#listen !== undefined && this.#listener === undefined) {
+      this.#listener = new PgRevocationListener(this.#listen.url, this.#wakeups, {
+        connectTimeoutMs: this.#listen.connectTimeoutMs,
+      });
+      await this.#listener.start();
+    }
+    return async () => {
+      this.#wakeups.delete(listener);
+      if (this.#wakeups.size === 0 && this.#listener !== undefined) {
+        const pgListener = this.#listener;
+        this.#listener = undefined;
+        await pgListener.close();
+      }
+    };
   }
 
   // One atomic upsert: the row lock (PostgreSQL) or the write lock (SQLite) orders racing callers,

@@ -136,6 +136,14 @@ export interface Store {
   readRevocations(afterSeq: number, now: number, limit: number): Promise<RevocationRecord[]>;
   /** The highest sequence number ever assigned (0 when none). */
   lastRevocationSeq(): Promise<number>;
+  /**
+   * Calls `listener` (no arguments) after a revocation is committed — by any replica on PostgreSQL
+   * (LISTEN/NOTIFY), by this store on SQLite — and after the PostgreSQL listener reconnects (when
+   * wake-ups may have been missed). The listener re-reads with `readRevocations(cursor, …)`: the
+   * table is the truth, a wake-up carries nothing. Resolves to an unsubscribe function. Keep a slow
+   * poll as well: a wake-up can be lost while the listening connection is down.
+   */
+  watchRevocations(listener: () => void): Promise<() => Promise<void>>;
 
   /**
    * Takes or renews a named lease (e.g. `key-rotation`) for `holder` until `expiresAt`.

@@ -58,9 +58,20 @@ export function revocation(value: string, overrides: Partial<NewRevocation> = {}
 }
 
 async function open(url: string, migrate = true): Promise<Store> {
-  const store = await createStore(url);
+  // Races below queue many calls on a pool; on a loaded machine waiting for a pooled connection can
+  // pass the default 2 s (which answers ERR_STORE_UNAVAILABLE by design), and that is not under test.
+  const store = await createStore(url, { connectTimeoutMs: 15_000 });
   if (migrate) await store.migrate();
   return store;
+}
+
+/** Polls `condition` (bounded: 10 s), for events that arrive over the network. */
+export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** Runs the conformance cases against the backend behind `freshDatabase`. */
@@ -275,18 +286,35 @@ export function runStoreConformance(name: string, freshDatabase: () => Promise<s
             }
           })();
           const written = await Promise.all(
-            Array.from({ length: 60 }, (_, i) => (i % 2 ? store : other).addRevocation(revocation(`j${i}`))),
+            Array.from({ length: 200 }, (_, i) => (i % 2 ? store : other).addRevocation(revocation(`j${i}`))),
           );
           writing = false;
           await follower;
           for (const r of await store.readRevocations(cursor, 0, 1000)) seen.push(r.seq);
           const seqs = written.map((r) => r.seq).sort((a, b) => a - b);
-          assert.equal(new Set(seqs).size, 60);
+          assert.equal(new Set(seqs).size, 200);
           assert.deepEqual(seen, seqs);
           assert.equal(await store.lastRevocationSeq(), seqs.at(-1));
         } finally {
           await other.close();
         }
+      }));
+
+    test('watchRevocations: a committed revocation wakes the listener; unsubscribe stops it', () =>
+      withStore(async (store) => {
+        let wakeups = 0;
+        const unsubscribe = await store.watchRevocations(() => {
+          wakeups++;
+        });
+        const before = wakeups;
+        await store.addRevocation(revocation('w1'));
+        await until(() => wakeups > before);
+        await unsubscribe();
+        const after = wakeups;
+        await store.addRevocation(revocation('w2'));
+        await store.ping();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.equal(wakeups, after);
       }));
 
     test('lease: many concurrent acquirers, exactly one winner; renewal; handover after expiry', () =>

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createStore, isStoreUnavailable, StoreUnavailableError } from '../../src/store/index.js';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
-import { revocation, runStoreConformance } from './conformance.js';
+import { revocation, runStoreConformance, until } from './conformance.js';
 
 // Started at module load so the conformance cases below can use it; a missing PostgreSQL throws here
 // and fails this file (never a skip).
@@ -40,6 +40,30 @@ describe('postgres store', { timeout: 60_000 }, () => {
     }
   });
 
+  test('a revocation committed on one replica wakes the watchers of another', async () => {
+    const url = await server.createDatabase();
+    const a = await createStore(url);
+    const b = await createStore(url);
+    try {
+      await a.migrate();
+      const woken: string[] = [];
+      const stopA = await a.watchRevocations(() => woken.push('a'));
+      const stopB = await b.watchRevocations(() => woken.push('b'));
+      woken.length = 0;
+      const r = await a.addRevocation(revocation('cross'));
+      await until(() => woken.includes('b'));
+      assert.deepEqual(
+        (await b.readRevocations(r.seq - 1, 0, 10)).map((x) => x.value),
+        ['cross'],
+      );
+      await stopA();
+      await stopB();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   describe('while PostgreSQL is down', () => {
     let down: PostgresServer;
     before(async () => {
@@ -67,7 +91,16 @@ describe('postgres store', { timeout: 60_000 }, () => {
         }
         await down.start();
         await store.ping();
+        let woken = 0;
+        const unsubscribe = await store.watchRevocations(() => {
+          woken++;
+        });
+        await down.restart('immediate');
+        await until(() => woken >= 2); // once on connect, once on reconnect
+        const before = woken;
         const r = await store.addRevocation(revocation('after-restart'));
+        await until(() => woken > before);
+        await unsubscribe();
         assert.equal((await store.readRevocations(r.seq - 1, 0, 1))[0]?.value, 'after-restart');
       } finally {
         await store.close();
