@@ -111,7 +111,14 @@ export async function createSignetServer(
     holder: randomBytes(8).toString('hex'),
     leaseSeconds: config.signing.rotationCheckInterval * 2,
   });
-  await keys.tick();
+  try {
+    await keys.tick();
+    // Decrypt the signing key now: a wrong KEK must stop the start, not fail every token request.
+    keys.signer(nowSec());
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 
   const base = config.issuer.replace(/\/+$/, '');
   const clients = new ClientCache(store, { ttlSeconds: config.clientAuth.cacheTtl, now });
@@ -192,7 +199,14 @@ export async function createSignetServer(
       return closing;
     },
     async rotateKeysNow() {
-      await keys.tick();
+      try {
+        await keys.tick();
+        // Decrypt the signing key now: a wrong KEK must stop the start, not fail every token request.
+        keys.signer(nowSec());
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
     },
     rewrapKeys: () => keys.rewrap(),
   };
