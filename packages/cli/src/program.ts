@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerClients } from './commands/clients.js';
+import { registerGateway } from './commands/gateway.js';
 import { registerJwt } from './commands/jwt.js';
 import { registerKeys } from './commands/keys.js';
 import { registerRevoke } from './commands/revoke.js';
@@ -46,6 +47,7 @@ export function createProgram(ctx: CliContext): Command {
   registerRevoke(program, ctx);
   registerToken(program, ctx);
   registerJwt(program, ctx);
+  registerGateway(program, ctx);
   return program;
 }
 
