@@ -10,6 +10,32 @@ import {
   type SignetServer,
 } from '../../src/index.js';
 
+/** The real clock (for tests against real clients that check times themselves). */
+export function realClock(): TestClock {
+  return {
+    now: Date.now,
+    set: () => {
+      throw new Error('the real clock cannot be set');
+    },
+    advance: () => {
+      throw new Error('the real clock cannot be advanced');
+    },
+  };
+}
+
+/** A free loopback port (to configure the issuer URL before listening). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 /** A settable millisecond clock. */
 export interface TestClock {
   now: () => number;
