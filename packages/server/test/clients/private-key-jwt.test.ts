@@ -6,12 +6,14 @@ import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
 const TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 describe('private_key_jwt (RFC 7523)', () => {
   let t: TestServer;
-  let key: CryptoKey;
-  let other: CryptoKey;
+  let key: PrivateKey;
+  let other: PrivateKey;
   let jwk: Record<string, unknown>;
   let id: string;
   let jwksServer: Server;
