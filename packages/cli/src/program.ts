@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerClients } from './commands/clients.js';
+import { registerConfig } from './commands/config.js';
 import { registerGateway } from './commands/gateway.js';
+import { registerInit } from './commands/init.js';
 import { registerJwt } from './commands/jwt.js';
 import { registerKeys } from './commands/keys.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerRevoke } from './commands/revoke.js';
+import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import type { CliContext } from './lib/context.js';
 import { CliError, describeError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './lib/errors.js';
@@ -41,6 +45,10 @@ export function createProgram(ctx: CliContext): Command {
     })
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true);
+  registerServe(program, ctx);
+  registerInit(program, ctx);
+  registerConfig(program, ctx);
+  registerMigrate(program, ctx);
   registerClients(program, ctx);
   registerKeys(program, ctx);
   registerAudit(program, ctx);
