@@ -3,7 +3,8 @@
  * checks on (iss, aud, exp), Signet against the raw node:crypto primitive and the peers
  * (fast-jwt, jsonwebtoken, jose), plus the verified-token cache hit. Interleaved rounds, medians.
  *
- * Environment: BENCH_ROUNDS (default 7), BENCH_SLICE_MS (default 200), BENCH_WARMUP_MS (default 150).
+ * Environment: BENCH_ROUNDS (default 15), BENCH_SLICE_MS (default 100), BENCH_WARMUP_MS (default 100),
+ * BENCH_CLOCK (`cpu`, the default: ops per CPU-second of this process; or `wall`).
  */
 import { algCases, cacheCase, MISSING } from './jose/contenders.js';
 import { BENCH_ALGS, fixture } from './jose/fixtures.js';
@@ -49,7 +50,7 @@ function targetNotes(results: readonly CaseResult[]): { notes: string[]; missed:
 
 /** Entry point called by bench/run.ts. */
 export async function run(_args: string[]): Promise<void> {
-  const options = optionsFromEnv({ rounds: 7, sliceMs: 200, warmupMs: 150, log: (l) => console.log(l) });
+  const options = optionsFromEnv({ rounds: 15, sliceMs: 100, warmupMs: 100, log: (l) => console.log(l) });
   const nowS = Math.floor(Date.now() / 1000);
   const cases: BenchCase[] = [];
   const fixtures = BENCH_ALGS.map((alg) => fixture(alg, nowS));

@@ -112,7 +112,7 @@ export function writeReport(report: Report, dir: string = resultsDir): { json: s
     `# bench: ${report.name}`,
     '',
     `${env.date} — Node ${env.node}, OpenSSL ${env.openssl}, ${env.cpu} × ${env.cpus}, load ${env.loadavg.join(' ')}`,
-    `${options.rounds} interleaved rounds of ${options.sliceMs} ms per contender; ops/s are medians of the rounds.`,
+    `${options.rounds} interleaved rounds of ${options.sliceMs} ms per contender; ops/s are medians of the rounds, per ${options.clock === 'wall' ? 'wall-clock' : 'CPU'} second.`,
     '',
     markdownTable(rows),
     '',

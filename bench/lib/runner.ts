@@ -32,6 +32,8 @@ export interface RunOptions {
   readonly sliceMs: number;
   /** Untimed warm-up per contender before the first round, in milliseconds. */
   readonly warmupMs: number;
+  /** `cpu` (default): ops per CPU-second of this process; `wall`: ops per wall-clock second. */
+  readonly clock?: BenchClock;
   /** Progress sink (a line per finished case). */
   readonly log?: (line: string) => void;
 }
@@ -40,8 +42,10 @@ export interface RunOptions {
 export interface ContenderResult {
   readonly name: string;
   readonly kind: ContenderKind;
-  /** ops/s of every round, in round order. */
+  /** ops/s of every round, in round order (by the run's clock). */
   readonly samples: readonly number[];
+  /** ops per wall-clock second of every round (for reference when the clock is `cpu`). */
+  readonly wallSamples?: readonly number[];
   readonly median: number;
   /** median / primitive median, when the case has a primitive. */
   readonly vsPrimitive: number | undefined;
@@ -65,6 +69,7 @@ export function optionsFromEnv(defaults: RunOptions): RunOptions {
   };
   return {
     ...defaults,
+    clock: process.env.BENCH_CLOCK === 'wall' ? 'wall' : (defaults.clock ?? 'cpu'),
     rounds: Math.round(num('BENCH_ROUNDS', defaults.rounds)),
     sliceMs: num('BENCH_SLICE_MS', defaults.sliceMs),
     warmupMs: num('BENCH_WARMUP_MS', defaults.warmupMs),
@@ -81,11 +86,27 @@ export function median(values: readonly number[]): number {
 
 const now = (): number => performance.now();
 
-// Calls fn in batches so the clock is read rarely compared to the work measured; the batch
-// grows until one batch takes about a tenth of the slice.
-function runSyncSlice(fn: () => unknown, sliceMs: number): number {
+/** How a slice is timed: CPU time of this process (default) or wall-clock time. */
+export type BenchClock = 'cpu' | 'wall';
+
+/** One slice: operations done, wall and CPU seconds spent. */
+interface SliceResult {
+  readonly ops: number;
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+const cpuSeconds = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+// Calls fn in batches so the clocks are read rarely compared to the work measured; the batch
+// grows until one batch takes about a twentieth of the slice.
+function runSyncSlice(fn: () => unknown, sliceMs: number): SliceResult {
   let ops = 0;
   let batch = 1;
+  const cpu0 = cpuSeconds();
   const start = now();
   let elapsed = 0;
   let sink: unknown;
@@ -98,11 +119,12 @@ function runSyncSlice(fn: () => unknown, sliceMs: number): number {
     if (took < sliceMs / 20 && batch < 1 << 20) batch *= 2;
   }
   keep(sink);
-  return (ops * 1000) / elapsed;
+  return { ops, wall: elapsed / 1000, cpu: cpuSeconds() - cpu0 };
 }
 
-async function runAsyncSlice(fn: () => unknown, sliceMs: number): Promise<number> {
+async function runAsyncSlice(fn: () => unknown, sliceMs: number): Promise<SliceResult> {
   let ops = 0;
+  const cpu0 = cpuSeconds();
   const start = now();
   let elapsed = 0;
   let sink: unknown;
@@ -112,7 +134,7 @@ async function runAsyncSlice(fn: () => unknown, sliceMs: number): Promise<number
     elapsed = now() - start;
   }
   keep(sink);
-  return (ops * 1000) / elapsed;
+  return { ops, wall: elapsed / 1000, cpu: cpuSeconds() - cpu0 };
 }
 
 let blackhole: unknown;
@@ -124,11 +146,26 @@ export function lastKept(): unknown {
   return blackhole;
 }
 
-async function slice(contender: Contender, ms: number): Promise<number> {
+async function slice(contender: Contender, ms: number): Promise<SliceResult> {
   return contender.async ? runAsyncSlice(contender.fn, ms) : runSyncSlice(contender.fn, ms);
 }
 
-function ratios(results: { name: string; kind: ContenderKind; samples: number[]; median: number }[]) {
+// Ops per CPU-second is what one dedicated core would do: time the process spent descheduled
+// by other load on a shared machine does not count against whoever happened to be running.
+function rate(r: SliceResult, clock: BenchClock): number {
+  const seconds = clock === 'cpu' ? Math.max(r.cpu, 1e-6) : r.wall;
+  return r.ops / seconds;
+}
+
+interface RawResult {
+  name: string;
+  kind: ContenderKind;
+  samples: number[];
+  wallSamples: number[];
+  median: number;
+}
+
+function ratios(results: RawResult[]) {
   const primitive = results.find((r) => r.kind === 'primitive');
   return results.map((r): ContenderResult => {
     const peers = results.filter((p) => p.kind === 'peer' && p !== r);
@@ -155,21 +192,28 @@ export async function runCases(cases: readonly BenchCase[], options: RunOptions)
     const n = benchCase.contenders.length;
     for (const contender of benchCase.contenders) await slice(contender, options.warmupMs);
     const samples: number[][] = benchCase.contenders.map(() => []);
+    const wallSamples: number[][] = benchCase.contenders.map(() => []);
+    const clock = options.clock ?? 'cpu';
     for (let round = 0; round < options.rounds; round++) {
       for (let j = 0; j < n; j++) {
         // Rotate the start and reverse direction every other round: each contender runs early
         // and late, before and after each of the others.
         const step = round % 2 === 0 ? j : n - 1 - j;
         const index = (step + round) % n;
-        samples[index]!.push(await slice(benchCase.contenders[index]!, options.sliceMs));
+        const r = await slice(benchCase.contenders[index]!, options.sliceMs);
+        samples[index]!.push(rate(r, clock));
+        wallSamples[index]!.push(rate(r, 'wall'));
       }
     }
-    const raw = benchCase.contenders.map((c, i) => ({
-      name: c.name,
-      kind: c.kind,
-      samples: samples[i]!,
-      median: median(samples[i]!),
-    }));
+    const raw = benchCase.contenders.map(
+      (c, i): RawResult => ({
+        name: c.name,
+        kind: c.kind,
+        samples: samples[i]!,
+        wallSamples: wallSamples[i]!,
+        median: median(samples[i]!),
+      }),
+    );
     const result = { name: benchCase.name, contenders: ratios(raw) };
     out.push(result);
     options.log?.(`  ${benchCase.name}: ${raw.map((r) => `${r.name} ${Math.round(r.median)}`).join(', ')}`);
