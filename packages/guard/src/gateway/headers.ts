@@ -22,14 +22,17 @@ export function headerSafe(value: string): string {
   return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
 }
 
-/** The identity headers for the upstream or the forward-auth answer. */
+/**
+ * The identity headers for the upstream or the forward-auth answer. `X-Auth-Jti` is empty when the token has
+ * no `jti`: a proxy that copies the answer's headers then still overwrites (nginx: drops) a client-sent one.
+ */
 export function identityHeaders(auth: Auth, withClaims: boolean): Record<string, string> {
   const h: Record<string, string> = {
     'x-auth-subject': headerSafe(auth.subject),
     'x-auth-client-id': headerSafe(auth.clientId),
     'x-auth-scope': headerSafe(auth.scopes.join(' ')),
+    'x-auth-jti': headerSafe(auth.jti ?? ''),
   };
-  if (auth.jti !== undefined) h['x-auth-jti'] = headerSafe(auth.jti);
   if (withClaims) h['x-auth-claims'] = Buffer.from(JSON.stringify(auth.claims)).toString('base64url');
   return h;
 }

@@ -42,6 +42,9 @@ describe('gateway: forward-auth endpoint', () => {
     const long = iss.sign({}, { expiresIn: 3600 });
     const r2 = await call(`${base}/auth`, { headers: bearer(long) });
     assert.equal(r2.headers['cache-control'], 'private, max-age=60');
+    const noJti = await call(`${base}/auth`, { headers: bearer(iss.sign({}, { jti: false })) });
+    assert.equal(noJti.status, 200);
+    assert.equal(noJti.headers['x-auth-jti'], '', 'always present, so a proxy overwrites a client-sent one');
   });
 
   it('401 for a missing or bad token, with WWW-Authenticate, X-Auth-Error and a JSON body', async () => {

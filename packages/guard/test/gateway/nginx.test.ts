@@ -1,8 +1,10 @@
 /**
  * End to end with a real nginx: auth_request to the gateway's forward-auth endpoint, a real upstream behind it.
- * The nginx configuration is the one documented in docs/gateways.md.
+ * The nginx configuration is read from docs/gateways.md.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createGateway, createGuard, type Gateway, parseRoute } from '../../src/index.js';
 import { bearer, call } from '../helpers/http.js';
@@ -12,56 +14,21 @@ import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
 const INVALID = 'Bearer realm="api", error="invalid_token", error_description="The access token is invalid"';
 
-export function nginxHttpBlock(port: number, upstreamPort: number, authPort: number): string {
-  return `
-  upstream app { server 127.0.0.1:${upstreamPort}; keepalive 16; }
-  upstream signet_auth { server 127.0.0.1:${authPort}; keepalive 16; }
-  server {
-    listen 127.0.0.1:${port};
-
-    location = /_signet_auth {
-      internal;
-      proxy_pass http://signet_auth/auth;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_pass_request_body off;
-      proxy_set_header Content-Length "";
-      proxy_set_header X-Original-URI $request_uri;
-      proxy_set_header X-Original-Method $request_method;
-    }
-
-    location / {
-      auth_request /_signet_auth;
-      auth_request_set $auth_subject $upstream_http_x_auth_subject;
-      auth_request_set $auth_client_id $upstream_http_x_auth_client_id;
-      auth_request_set $auth_scope $upstream_http_x_auth_scope;
-      auth_request_set $auth_jti $upstream_http_x_auth_jti;
-      auth_request_set $auth_www $upstream_http_www_authenticate;
-      auth_request_set $auth_error $upstream_http_x_auth_error;
-      auth_request_set $auth_error_description $upstream_http_x_auth_error_description;
-
-      proxy_set_header X-Auth-Subject $auth_subject;
-      proxy_set_header X-Auth-Client-Id $auth_client_id;
-      proxy_set_header X-Auth-Scope $auth_scope;
-      proxy_set_header X-Auth-Jti $auth_jti;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_pass http://app;
-
-      error_page 401 = @signet_401;
-      error_page 403 = @signet_403;
-    }
-
-    location @signet_401 {
-      default_type application/json;
-      return 401 '{"error":"$auth_error","error_description":"$auth_error_description"}';
-    }
-    location @signet_403 {
-      default_type application/json;
-      add_header WWW-Authenticate $auth_www always;
-      return 403 '{"error":"$auth_error","error_description":"$auth_error_description"}';
-    }
-  }`;
+/**
+ * The nginx configuration documented in docs/gateways.md, with the example ports replaced: the test runs
+ * exactly what the documentation shows.
+ */
+export function documentedNginxConfig(port: number, upstreamPort: number, authPort: number): string {
+  const doc = readFileSync(fileURLToPath(new URL('../../../../docs/gateways.md', import.meta.url)), 'utf8');
+  const block = /```nginx\n([\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(block !== undefined, 'docs/gateways.md has an nginx block');
+  const replace = (text: string, from: string, to: string) => {
+    assert.ok(text.includes(from), `the documented config contains ${from}`);
+    return text.replaceAll(from, to);
+  };
+  let conf = replace(block, 'server 127.0.0.1:3001;', `server 127.0.0.1:${upstreamPort};`);
+  conf = replace(conf, 'server 127.0.0.1:9000;', `server 127.0.0.1:${authPort};`);
+  return replace(conf, 'listen 80;', `listen 127.0.0.1:${port};`);
 }
 
 // A missing nginx fails the suite (CI installs `nginx-light`); SIGNET_SKIP_NGINX=1 skips it explicitly.
@@ -84,7 +51,7 @@ describe('nginx auth_request → forward-auth → upstream', { skip }, () => {
       routes: [parseRoute('GET /orders/* orders:read'), parseRoute('POST /orders/* orders:write')],
     });
     const { port: authPort } = await gateway.listen();
-    nginx = await startNginx(bin!, (port) => nginxHttpBlock(port, up.port, authPort));
+    nginx = await startNginx(bin!, (port) => documentedNginxConfig(port, up.port, authPort));
   });
   after(async () => {
     await nginx?.stop();

@@ -43,6 +43,8 @@ export interface SignOptions {
   now?: () => number;
   kid?: string;
   issuer?: string;
+  /** Set a `jti`; default true. */
+  jti?: boolean;
 }
 
 export const AUDIENCE = 'orders';
@@ -121,7 +123,7 @@ export async function startIssuer(
       expiresIn: expiresIn < 0 ? 60 : expiresIn,
       issuer: o.issuer ?? issuer,
       audience: o.audience ?? AUDIENCE,
-      jti: true,
+      jti: o.jti ?? true,
       now: () => clock() + shift,
     });
   };
