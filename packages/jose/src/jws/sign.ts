@@ -7,7 +7,7 @@ import type { Key } from '../lib/key.js';
 
 /**
  * Signs arbitrary bytes (or a UTF-8 string) as a compact JWS. The header's `alg` is the key's;
- * `kid` is the key's unless `header.kid` is given.
+ * `kid` is the key's unless `header.kid` is given (`kid: undefined` omits it).
  *
  * @throws {TypeError} when the key cannot sign or the header sets another `alg` or `b64`.
  * @example

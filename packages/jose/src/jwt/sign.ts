@@ -50,18 +50,21 @@ const OPTION_NAMES = [
   'now',
 ] as const;
 
+const isNumericDate = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+
+// Unrolled: this runs on every signature, and a loop over claim names costs more than the rest
+// of the JSON encoding.
 function checkClaimTypes(c: JwtClaims): void {
-  for (const name of ['exp', 'nbf', 'iat'] as const) {
-    const v = c[name];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) {
-      throw new TypeError(`claim "${name}" must be a finite number (NumericDate)`);
-    }
-  }
-  for (const name of ['iss', 'sub', 'jti'] as const) {
-    if (c[name] !== undefined && typeof c[name] !== 'string')
-      throw new TypeError(`claim "${name}" must be a string`);
-  }
-  const aud = c.aud;
+  const { exp, nbf, iat, iss, sub, jti, aud } = c;
+  if (exp !== undefined && !isNumericDate(exp))
+    throw new TypeError('claim "exp" must be a finite number (NumericDate)');
+  if (nbf !== undefined && !isNumericDate(nbf))
+    throw new TypeError('claim "nbf" must be a finite number (NumericDate)');
+  if (iat !== undefined && !isNumericDate(iat))
+    throw new TypeError('claim "iat" must be a finite number (NumericDate)');
+  if (iss !== undefined && typeof iss !== 'string') throw new TypeError('claim "iss" must be a string');
+  if (sub !== undefined && typeof sub !== 'string') throw new TypeError('claim "sub" must be a string');
+  if (jti !== undefined && typeof jti !== 'string') throw new TypeError('claim "jti" must be a string');
   if (
     aud !== undefined &&
     typeof aud !== 'string' &&
@@ -103,10 +106,22 @@ export function createSigner(key: Key, options: SignerOptions = {}): Signer {
   const headerSegment = encodeHeader(key, typ === undefined ? options.header : { ...options.header, typ });
   const needsTime = setIat || expiresIn !== undefined || notBefore !== undefined;
 
-  return (claims: JwtClaims): string => {
-    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
-      throw new TypeError('"claims" must be an object');
-    }
+  // The claims this signer sets are JSON-encoded once, here; per call only the caller's claims
+  // and the clock are encoded (the fast path below yields the same JSON as the general path).
+  const staticTail =
+    (issuer === undefined ? '' : `,"iss":${JSON.stringify(issuer)}`) +
+    (subject === undefined ? '' : `,"sub":${JSON.stringify(subject)}`) +
+    (audience === undefined ? '' : `,"aud":${JSON.stringify(audience)}`);
+  const setsClaim = (c: JwtClaims): boolean =>
+    (setIat && c.iat !== undefined) ||
+    (expiresIn !== undefined && c.exp !== undefined) ||
+    (notBefore !== undefined && c.nbf !== undefined) ||
+    (issuer !== undefined && c.iss !== undefined) ||
+    (subject !== undefined && c.sub !== undefined) ||
+    (audience !== undefined && c.aud !== undefined) ||
+    (makeJti !== undefined && c.jti !== undefined);
+
+  const general = (claims: JwtClaims): string => {
     const payload: JwtClaims = { ...claims };
     if (needsTime) {
       const t = Math.floor(now() / 1000);
@@ -117,12 +132,7 @@ export function createSigner(key: Key, options: SignerOptions = {}): Signer {
     if (issuer !== undefined) payload.iss = issuer;
     if (subject !== undefined) payload.sub = subject;
     if (audience !== undefined) payload.aud = audience as string | string[];
-    if (makeJti !== undefined) {
-      const jti = makeJti();
-      if (typeof jti !== 'string' || jti.length === 0)
-        throw new TypeError('"jti" function must return a string');
-      payload.jti = jti;
-    }
+    if (makeJti !== undefined) payload.jti = nextJti(makeJti);
     checkClaimTypes(payload);
     return signSegments(
       sign,
@@ -130,6 +140,47 @@ export function createSigner(key: Key, options: SignerOptions = {}): Signer {
       Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url'),
     );
   };
+
+  return (claims: JwtClaims): string => {
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+      throw new TypeError('"claims" must be an object');
+    }
+    // The caller's claims must not overlap the ones this signer sets (the general path lets the
+    // signer's values win in place), and the clock must give a finite time.
+    if (setsClaim(claims)) return general(claims);
+    const t = needsTime ? Math.floor(now() / 1000) : 0;
+    if (!Number.isFinite(t)) return general(claims);
+    checkClaimTypes(claims);
+    const own = JSON.stringify(claims);
+    if (typeof own !== 'string' || own.charCodeAt(0) !== 0x7b) return general(claims);
+    // `{"a":1}` + `,"iat":…` + `}`; for `{}` the first member takes no comma.
+    let json = own.length === 2 ? '{' : own.slice(0, -1);
+    let sep = own.length === 2 ? '' : ',';
+    if (setIat) {
+      json += `${sep}"iat":${t}`;
+      sep = ',';
+    }
+    if (expiresIn !== undefined) {
+      json += `${sep}"exp":${t + expiresIn}`;
+      sep = ',';
+    }
+    if (notBefore !== undefined) {
+      json += `${sep}"nbf":${t + notBefore}`;
+      sep = ',';
+    }
+    if (staticTail !== '') {
+      json += sep === '' ? staticTail.slice(1) : staticTail;
+      sep = ',';
+    }
+    if (makeJti !== undefined) json += `${sep}"jti":${JSON.stringify(nextJti(makeJti))}`;
+    return signSegments(sign, headerSegment, Buffer.from(`${json}}`, 'utf8').toString('base64url'));
+  };
+}
+
+function nextJti(makeJti: () => string): string {
+  const jti = makeJti();
+  if (typeof jti !== 'string' || jti.length === 0) throw new TypeError('"jti" function must return a string');
+  return jti;
 }
 
 /**

@@ -33,7 +33,8 @@ export function encodeHeader(key: Key, extra: Record<string, unknown> | undefine
       if (value !== undefined) header[name] = value;
     }
   }
-  if (header.kid === undefined && key.kid !== undefined) header.kid = key.kid;
+  // `kid` is the key's unless the caller set it; an explicit `kid: undefined` leaves it out.
+  if (key.kid !== undefined && !(extra !== undefined && 'kid' in extra)) header.kid = key.kid;
   return Buffer.from(JSON.stringify(header), 'utf8').toString('base64url');
 }
 
