@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { generateSecret, signJwt } from '@signet/jose';
-import { claimEquals, createGuard, GuardError, type GuardEvent } from '../src/index.js';
+import { claimEquals, createGuard, GuardError, type GuardEvent, metadataUrls } from '../src/index.js';
 import { rejection, testClock } from './helpers/clock.js';
 import { AUDIENCE, type FixtureIssuer, startIssuer } from './helpers/issuer.js';
 
@@ -212,6 +212,15 @@ describe('guard against a fixture issuer', () => {
     assert.equal(guard.counters.token_verify_total.rejected, 2);
   });
 
+  it('the verified-token cache still enforces expiry', async () => {
+    const guard = createGuard({ issuer: iss.issuer, audience: AUDIENCE, now: clock, cache: { max: 10 } });
+    const token = iss.sign({}, { expiresIn: 60 });
+    await guard.verify(token);
+    await guard.verify(token);
+    clock.advance(66_000);
+    assert.equal((await rejection(() => guard.verify(token))).reason, 'ERR_JWT_EXPIRED');
+  });
+
   it('authenticate: no token → bare challenge with the configured realm', async () => {
     const guard = createGuard({ issuer: iss.issuer, audience: AUDIENCE, now: clock, realm: 'orders api' });
     const e = await rejection(() => guard.authenticate({ headers: {} }));
@@ -220,5 +229,22 @@ describe('guard against a fixture issuer', () => {
     assert.equal(await guard.authenticateOptional({ headers: {} }), undefined);
     const auth = await guard.authenticate(new Headers({ authorization: `Bearer ${iss.sign()}` }));
     assert.equal(auth.clientId, 'service-a');
+  });
+});
+
+describe('discovery of an issuer with a path', () => {
+  it('inserts the RFC 8414 well-known segment before the path, and appends the OpenID one', async () => {
+    const iss = await startIssuer({ path: '/tenant-a' });
+    try {
+      assert.deepEqual(metadataUrls(iss.issuer), [
+        `http://127.0.0.1:${iss.port}/.well-known/oauth-authorization-server/tenant-a`,
+        `${iss.issuer}/.well-known/openid-configuration`,
+      ]);
+      const guard = createGuard({ issuer: iss.issuer, audience: AUDIENCE });
+      await guard.verify(iss.sign());
+      assert.equal(iss.metadataFetches['/.well-known/oauth-authorization-server/tenant-a'], 1);
+    } finally {
+      await iss.close();
+    }
   });
 });

@@ -1,42 +1,47 @@
-import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
 import express from 'express';
-import { type Auth, createGuard, expressAuth, requiredScopes } from '../../src/index.js';
-import { adapterCases } from '../helpers/adapter-cases.js';
-import { AUDIENCE, type FixtureIssuer, startIssuer } from '../helpers/issuer.js';
+import { type Auth, createGuard, expressAuth, GuardError, requiredScopes } from '../../src/index.js';
+import { adapterSuite, listening } from '../helpers/adapter-cases.js';
+import { call } from '../helpers/http.js';
 
-describe('Express 5 adapter', () => {
-  let iss: FixtureIssuer;
-  let server: http.Server;
-  let base = '';
-  before(async () => {
-    iss = await startIssuer();
-    const guard = createGuard({ issuer: iss.issuer, audience: AUDIENCE });
-    const app = express();
-    const authOf = (req: express.Request) => (req as express.Request & { auth?: Auth }).auth;
-    app.get('/orders', expressAuth(guard, { scopes: ['orders:read'] }), (req, res) => {
-      const auth = authOf(req)!;
-      res.json({ ...auth, header: auth.header, payload: auth.payload, token: auth.token });
-    });
-    app.get('/admin', expressAuth(guard, { require: [requiredScopes('admin')] }), (_req, res) => {
-      res.send('admin');
-    });
-    app.get('/optional', expressAuth(guard, { authRequired: false }), (req, res) => {
-      const auth = authOf(req);
-      res.json(auth ? { subject: auth.subject } : { anonymous: true });
-    });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const authOf = (req: express.Request) => (req as express.Request & { auth?: Auth }).auth;
+
+adapterSuite('Express 5 adapter', async (guard) => {
+  const app = express();
+  app.get('/orders', expressAuth(guard, { scopes: ['orders:read'] }), (req, res) => {
+    res.json(authOf(req));
   });
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await iss.close();
+  app.get('/admin', expressAuth(guard, { require: [requiredScopes('admin')] }), (_req, res) => {
+    res.send('admin');
   });
-  adapterCases(
-    () => base,
-    () => iss,
-  );
+  app.get('/optional', expressAuth(guard, { authRequired: false }), (req, res) => {
+    const auth = authOf(req);
+    res.json(auth ? { subject: auth.subject } : { anonymous: true });
+  });
+  return listening(app.listen(0, '127.0.0.1'));
+});
+
+it('Express: onError "next" hands the GuardError to the error handler', async () => {
+  const guard = createGuard({ issuer: 'http://127.0.0.1:1', audience: 'a' });
+  const app = express();
+  app.get('/x', expressAuth(guard, { onError: 'next' }), (_req, res) => {
+    res.send('no');
+  });
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    assert.ok(err instanceof GuardError);
+    res
+      .status(err.status)
+      .set(err.headers)
+      .json({ custom: true, ...err.body });
+  });
+  const server = await listening(app.listen(0, '127.0.0.1'));
+  try {
+    const r = await call(`${server.base}/x`);
+    assert.equal(r.status, 401);
+    assert.equal(r.headers['www-authenticate'], 'Bearer realm="api"');
+    assert.equal((r.json() as { custom: boolean }).custom, true);
+  } finally {
+    await server.close();
+  }
 });

@@ -4,9 +4,51 @@
  * GET /optional (authRequired: false, returns { subject } or { anonymous: true }).
  */
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { createGuard, type Guard } from '../../src/index.js';
 import { bearer, call } from './http.js';
-import type { FixtureIssuer } from './issuer.js';
+import { AUDIENCE, type FixtureIssuer, startIssuer } from './issuer.js';
+
+/** A mounted app: its base URL and how to stop it. */
+export interface Mounted {
+  base: string;
+  close(): Promise<unknown>;
+}
+
+/** Listens on a free loopback port; returns the base URL and a close that drops open connections. */
+export async function listening(server: http.Server): Promise<Mounted> {
+  if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((r) => {
+        server.close(r);
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** One suite per adapter: a fixture issuer, a guard, the app mounted by `mount`, then {@link adapterCases}. */
+export function adapterSuite(name: string, mount: (guard: Guard) => Promise<Mounted>): void {
+  describe(name, () => {
+    let iss: FixtureIssuer;
+    let app: Mounted | undefined;
+    before(async () => {
+      iss = await startIssuer();
+      app = await mount(createGuard({ issuer: iss.issuer, audience: AUDIENCE }));
+    });
+    after(async () => {
+      await app?.close();
+      await iss.close();
+    });
+    adapterCases(
+      () => app!.base,
+      () => iss,
+    );
+  });
+}
 
 export const INSUFFICIENT =
   'Bearer realm="api", error="insufficient_scope", error_description="The access token does not have the required scope", scope="admin"';
