@@ -1,0 +1,72 @@
+/**
+ * Profiles one token-endpoint target under load: spawns it pinned to core 0 with `--cpu-prof`, warms it up,
+ * loads it for a while with autocannon, stops it (which writes the profile) and prints where the CPU went.
+ *
+ * Usage: `node --conditions=signet-source --import tsx bench/servers/profile.ts [signet|minimal|oidc-provider]`
+ * Environment: `PROFILE_SECONDS` (8), `PROFILE_DIR` (a temporary directory), `PROFILE_OFF=1` (no profiler:
+ * the throughput alone), `BENCH_NICE`.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initDataDir } from '@signet/server';
+import { load, pinLoadGenerator, type ServerProcess, spawnServer } from './harness.js';
+import { summarize } from './profile-summary.js';
+
+const which = process.argv[2] ?? 'signet';
+const seconds = Number(process.env.PROFILE_SECONDS ?? 8);
+const profDir = process.env.PROFILE_DIR ?? mkdtempSync(join(tmpdir(), 'signet-prof-'));
+const flags = process.env.PROFILE_OFF === '1' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
+const ISSUER = 'https://auth.example.com';
+const AUDIENCE = 'https://s2.example';
+pinLoadGenerator();
+
+let proc: ServerProcess;
+let id = 'bench-client';
+let secret = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+if (which === 'signet') {
+  const dir = mkdtempSync(join(tmpdir(), 'signet-prof-data-'));
+  const init = await initDataDir(dir);
+  proc = await spawnServer('signet', {
+    cpus: '0',
+    env: { SIGNET_BENCH_DATA: dir, ISSUER },
+    nodeFlags: flags,
+  });
+  const res = await fetch(`${proc.info['adminUrl'] as string}/admin/clients`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${init.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'profile', scopes: ['orders:read'], audiences: [AUDIENCE] }),
+  });
+  const created = (await res.json()) as { client: { client_id: string }; client_secret: string };
+  id = created.client.client_id;
+  secret = created.client_secret;
+} else {
+  proc = await spawnServer(which, {
+    cpus: '0',
+    env: { CLIENT_ID: id, CLIENT_SECRET: secret, AUDIENCE, SCOPE: 'orders:read', ISSUER },
+    nodeFlags: flags,
+  });
+}
+const shape = {
+  method: 'POST' as const,
+  path: '/token',
+  headers: {
+    'content-type': 'application/x-www-form-urlencoded',
+    authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+  },
+  body: `grant_type=client_credentials&scope=orders%3Aread&resource=${encodeURIComponent(AUDIENCE)}`,
+};
+await load([proc.info.url], shape, { seconds: 3, connections: 10, pids: [proc.pid] });
+const s = await load([proc.info.url], shape, { seconds, connections: 10, pids: [proc.pid] });
+console.log(
+  `${which}: ${Math.round(s.rps)} req/s, ${Math.round(s.perCpuSecond)} per server CPU-s, p50 ${s.p50} ms, p99 ${s.p99} ms, non-2xx ${s.non2xx}`,
+);
+await proc.stop();
+if (flags.length > 0) {
+  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  if (file === undefined) console.log(`no profile in ${profDir}`);
+  else {
+    console.log(`profile: ${join(profDir, file)}`);
+    console.log(summarize(JSON.parse(readFileSync(join(profDir, file), 'utf8')), 35, seconds));
+  }
+}
