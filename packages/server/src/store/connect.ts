@@ -109,8 +109,13 @@ function openPostgres(url: string, options: StoreOptions): Kysely<Schema> {
     keepAlive: true,
     types: pgTypes,
   });
-  // An idle client whose server went away emits 'error' on the pool; unhandled, it would crash the
-  // process. The next query fails (and is mapped to ERR_STORE_UNAVAILABLE) instead.
+  // A client whose server goes away emits 'error': an idle one through the pool's 'error' event, a
+  // checked-out one (mid-transaction) on itself, where pg-pool listens to nothing. Either, unhandled,
+  // would crash the process. The failing query rejects anyway (and is mapped to
+  // ERR_STORE_UNAVAILABLE), and pg-pool discards the broken client when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -160,6 +160,14 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', removeSync);
+  // A test runner that times a file out sends SIGTERM, and 'exit' does not run then: remove the
+  // cluster, then let the signal do what it would have done (unless someone else handles it).
+  const onSignal = (signal: NodeJS.Signals): void => {
+    removeSync();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
 
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
@@ -275,6 +283,8 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
         await shutdown('immediate');
       } finally {
         process.removeListener('exit', removeSync);
+        process.removeListener('SIGTERM', onSignal);
+        process.removeListener('SIGINT', onSignal);
         removeSync();
       }
     },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import { createStore, isStoreUnavailable, StoreUnavailableError } from '../../src/store/index.js';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
 import { revocation, runStoreConformance, until } from './conformance.js';
@@ -64,6 +65,24 @@ describe('postgres store', { timeout: 60_000 }, () => {
     }
   });
 
+  test('a statement blocked past statement_timeout fails with ERR_STORE_UNAVAILABLE instead of hanging', async () => {
+    const url = await server.createDatabase();
+    const store = await createStore(url, { statementTimeoutMs: 300 });
+    const blocker = new pg.Client({ connectionString: url });
+    try {
+      await store.migrate();
+      await blocker.connect();
+      await blocker.query('begin');
+      await blocker.query('lock table clients in access exclusive mode');
+      await assert.rejects(store.getClient('c'), { code: 'ERR_STORE_UNAVAILABLE' });
+      await blocker.query('rollback');
+      assert.equal(await store.getClient('c'), undefined);
+    } finally {
+      await blocker.end();
+      await store.close();
+    }
+  });
+
   describe('while PostgreSQL is down', () => {
     let down: PostgresServer;
     before(async () => {
@@ -102,6 +121,44 @@ describe('postgres store', { timeout: 60_000 }, () => {
         await until(() => woken > before);
         await unsubscribe();
         assert.equal((await store.readRevocations(r.seq - 1, 0, 1))[0]?.value, 'after-restart');
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('writes during a crash-restart: every acknowledged one survives, the others fail as unavailable', async () => {
+      const store = await createStore(down.url, { connectTimeoutMs: 1000 });
+      try {
+        await store.migrate();
+        const acked: number[] = [];
+        const otherErrors: unknown[] = [];
+        let unavailable = 0;
+        let writing = true;
+        const writer = async (w: number): Promise<void> => {
+          for (let i = 0; writing; i++) {
+            try {
+              acked.push((await store.addRevocation(revocation(`w${w}-${i}`))).seq);
+            } catch (error) {
+              if (isStoreUnavailable(error)) unavailable++;
+              else otherErrors.push(error);
+              await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+          }
+        };
+        const writers = Array.from({ length: 4 }, (_, w) => writer(w));
+        try {
+          await until(() => acked.length >= 20);
+          await down.restart('immediate');
+          const resumedFrom = acked.length;
+          await until(() => acked.length >= resumedFrom + 20);
+        } finally {
+          writing = false;
+          await Promise.all(writers);
+        }
+        assert.deepEqual(otherErrors, []);
+        const stored = new Set((await store.readRevocations(0, 0, 100_000)).map((r) => r.seq));
+        for (const seq of acked) assert.ok(stored.has(seq), `acknowledged seq ${seq} lost`);
+        assert.ok(unavailable >= 0);
       } finally {
         await store.close();
       }
