@@ -64,6 +64,14 @@ export const DEFAULTS = {
     /** Drain time allowed at shutdown before open connections are closed, in milliseconds. */
     shutdownGraceMs: 10_000,
   },
+  feed: {
+    /** Revocation feed (docs/revocation-feed.md): a `: keep-alive` comment at least this often, in ms. */
+    keepAliveMs: 15_000,
+    /** Safety poll of the revocations table, in ms (a wake-up can be lost while PostgreSQL's LISTEN reconnects). */
+    pollIntervalMs: 5_000,
+    /** A stream whose socket is backpressured while it lags this many sequence numbers gets `reset`. */
+    maxLag: 100_000,
+  },
 } as const;
 
 /** Name of the KEK file and the admin token file inside the data directory. */

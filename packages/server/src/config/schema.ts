@@ -49,6 +49,10 @@ export const ConfigSchema = Type.Object(
       { bodyLimit: Seconds(256), shutdownGraceMs: Seconds(0) },
       { additionalProperties: false },
     ),
+    feed: Type.Object(
+      { keepAliveMs: Seconds(10), pollIntervalMs: Seconds(10), maxLag: Seconds(1) },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

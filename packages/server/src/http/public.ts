@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { ServerContext } from '../context.js';
+import { registerFeedRoutes } from '../feed/routes.js';
 import { registerRevocationRoutes } from '../revocation/routes.js';
 import { registerDiscoveryRoutes } from './discovery.js';
 import { installErrorHandler } from './error-handler.js';
@@ -41,6 +42,7 @@ export function buildPublicApp(ctx: ServerContext): FastifyInstance {
   registerTokenRoute(app, ctx);
   registerDiscoveryRoutes(app, ctx);
   registerRevocationRoutes(app, ctx);
+  registerFeedRoutes(app, ctx);
   registerHealthRoutes(app, ctx);
   return app;
 }
