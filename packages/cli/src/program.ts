@@ -11,6 +11,7 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerRevoke } from './commands/revoke.js';
 import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
+import { registerDemo } from './demo/index.js';
 import type { CliContext } from './lib/context.js';
 import { CliError, describeError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './lib/errors.js';
 
@@ -56,6 +57,7 @@ export function createProgram(ctx: CliContext): Command {
   registerToken(program, ctx);
   registerJwt(program, ctx);
   registerGateway(program, ctx);
+  registerDemo(program, ctx);
   return program;
 }
 
