@@ -1,9 +1,9 @@
 import { type Command, Option } from 'commander';
 import { type AdminOptions, adminClient, withAdminOptions } from '../lib/admin-client.js';
 import type { CliContext } from '../lib/context.js';
-import { UsageError } from '../lib/errors.js';
+import { type ClientFieldOptions, clientFields, withClientFields } from './client-fields.js';
 import { parseDuration } from '../lib/duration.js';
-import { parseJsonArg, readFileArg } from '../lib/input.js';
+import { UsageError } from '../lib/errors.js';
 import { keyValues, note, printData, printJson, table, withFormat } from '../lib/output.js';
 
 /** A client as the admin API returns it (never a secret or a hash). */
@@ -38,21 +38,10 @@ const SHOW_FIELDS = [
 
 type Opts = AdminOptions & { format: string };
 
-interface CreateOptions extends Opts {
+interface CreateOptions extends Opts, ClientFieldOptions {
   name: string;
-  scope?: string[];
-  audience?: string[];
   auth?: string;
-  jwks?: string;
-  jwksUri?: string;
-  ttl?: string;
-  capability?: string[];
 }
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
-/** `--scope "a b" --scope c` → ['a', 'b', 'c']. */
-const words = (values: string[] | undefined): string[] | undefined =>
-  values?.flatMap((v) => v.split(/[\s,]+/)).filter((v) => v !== '');
 
 /** Single-quotes a value for POSIX shells. */
 const shellQuote = (value: string): string => `'${value.replaceAll("'", "'\\''")}'`;
@@ -62,7 +51,7 @@ function renderClient(client: Client): string {
 }
 
 /**
- * Registers `signet clients create | list | show | rotate-secret | disable | delete` (admin API).
+ * Registers `signet clients create | list | show | update | rotate-secret | disable | enable | delete` (admin API).
  *
  * @example
  * registerClients(program, ctx); // signet clients create --name s1 --scope "orders:read" --audience https://s2.example
@@ -74,33 +63,23 @@ export function registerClients(program: Command, ctx: CliContext): void {
 
   withFormat(
     withAdminOptions(
-      clients
-        .command('create')
-        .description('register a client; prints its client_id and secret (shown only this once)')
-        .requiredOption('--name <name>', 'a name for people (e.g. s1)')
-        .option('--scope <scopes>', 'allowed scopes, space-separated (repeatable)', collect)
-        .option('--audience <aud>', 'allowed audience (repeatable)', collect)
-        .addOption(
-          new Option('--auth <method>', 'token endpoint authentication method').choices([
-            'client_secret_basic',
-            'client_secret_post',
-            'private_key_jwt',
-          ]),
-        )
-        .option('--jwks <file>', 'JWKS file for private_key_jwt ("-" = stdin)')
-        .option('--jwks-uri <url>', 'JWKS URL for private_key_jwt')
-        .option('--ttl <duration>', 'token lifetime for this client, e.g. 300 or 5m')
-        .option(
-          '--capability <name>',
-          'extra capability, e.g. introspect or revocations (repeatable)',
-          collect,
-        ),
+      withClientFields(
+        clients
+          .command('create')
+          .description('register a client; prints its client_id and secret (shown only this once)')
+          .requiredOption('--name <name>', 'a name for people (e.g. s1)')
+          .addOption(
+            new Option('--auth <method>', 'token endpoint authentication method').choices([
+              'client_secret_basic',
+              'client_secret_post',
+              'private_key_jwt',
+            ]),
+          ),
+        'allowed',
+      ),
     ),
     ['env'],
   ).action(async (opts: CreateOptions) => {
-    if (opts.jwks !== undefined && opts.jwksUri !== undefined) {
-      throw new UsageError('pass either --jwks or --jwks-uri, not both');
-    }
     const keyBased = opts.jwks !== undefined || opts.jwksUri !== undefined;
     const authMethod = opts.auth ?? (keyBased ? 'private_key_jwt' : undefined);
     if (authMethod === 'private_key_jwt' && !keyBased) {
@@ -109,17 +88,11 @@ export function registerClients(program: Command, ctx: CliContext): void {
     if (authMethod !== undefined && authMethod !== 'private_key_jwt' && keyBased) {
       throw new UsageError('--jwks and --jwks-uri are only for --auth private_key_jwt');
     }
-    const body: Record<string, unknown> = { name: opts.name };
-    const scopes = words(opts.scope);
-    if (scopes !== undefined) body.scopes = scopes;
-    if (opts.audience !== undefined) body.audiences = opts.audience;
-    if (authMethod !== undefined) body.authMethod = authMethod;
-    if (opts.jwks !== undefined)
-      body.jwks = parseJsonArg(await readFileArg(ctx, opts.jwks, 'JWKS'), '--jwks');
-    if (opts.jwksUri !== undefined) body.jwksUri = opts.jwksUri;
-    if (opts.ttl !== undefined) body.tokenTtl = parseDuration(opts.ttl, '--ttl');
-    const capabilities = words(opts.capability);
-    if (capabilities !== undefined) body.capabilities = capabilities;
+    const body: Record<string, unknown> = {
+      name: opts.name,
+      ...(authMethod === undefined ? {} : { authMethod }),
+      ...(await clientFields(ctx, opts)),
+    };
 
     const admin = await adminClient(ctx, opts);
     const res = await admin.request<{ client: Client; client_secret?: string }>(
@@ -194,6 +167,48 @@ export function registerClients(program: Command, ctx: CliContext): void {
       'POST',
       `/admin/clients/${encodeURIComponent(id)}/disable`,
     );
+    printData(ctx, opts.format, res, () => renderClient(res.client));
+  });
+
+  withFormat(
+    withAdminOptions(
+      withClientFields(
+        clients
+          .command('update')
+          .description('change a client: name, scopes, audiences, token lifetime, capabilities, keys')
+          .argument('<client_id>')
+          .option('--name <name>', 'new name')
+          .option('--default-ttl', "use the server's default token lifetime again"),
+        'new',
+      ),
+    ),
+  ).action(async (id: string, opts: Opts & ClientFieldOptions & { name?: string; defaultTtl?: boolean }) => {
+    if (opts.defaultTtl === true && opts.ttl !== undefined)
+      throw new UsageError('pass either --ttl or --default-ttl');
+    const body: Record<string, unknown> = {
+      ...(opts.name === undefined ? {} : { name: opts.name }),
+      ...(opts.defaultTtl === true ? { tokenTtl: null } : {}),
+      ...(await clientFields(ctx, opts)),
+    };
+    if (Object.keys(body).length === 0) throw new UsageError('nothing to change: pass at least one setting');
+    const admin = await adminClient(ctx, opts);
+    const res = await admin.request<{ client: Client }>(
+      'PATCH',
+      `/admin/clients/${encodeURIComponent(id)}`,
+      body,
+    );
+    printData(ctx, opts.format, res, () => renderClient(res.client));
+  });
+
+  withFormat(
+    withAdminOptions(
+      clients.command('enable').description('enable a disabled client').argument('<client_id>'),
+    ),
+  ).action(async (id: string, opts: Opts) => {
+    const admin = await adminClient(ctx, opts);
+    const res = await admin.request<{ client: Client }>('PATCH', `/admin/clients/${encodeURIComponent(id)}`, {
+      disabled: false,
+    });
     printData(ctx, opts.format, res, () => renderClient(res.client));
   });
 

@@ -97,7 +97,7 @@ function formEncode(value: string): string {
 
 /**
  * Requests a token with the client_credentials grant (RFC 6749 §4.4), authenticating with
- * `client_secret_basic` (default) or `client_secret_post`.
+ * `client_secret_basic` (default), `client_secret_post`, or a `private_key_jwt` assertion.
  *
  * @example
  * const res = await clientCredentials(ctx, meta.token_endpoint, { clientId, clientSecret, scope: 'orders:read' });
@@ -107,7 +107,10 @@ export async function clientCredentials(
   tokenEndpoint: string,
   params: {
     clientId: string;
-    clientSecret: string;
+    /** A secret for client_secret_basic / client_secret_post … */
+    clientSecret?: string;
+    /** … or a signed client assertion for private_key_jwt (RFC 7523 §2.2). */
+    assertion?: string;
     scope?: string;
     audience?: string;
     auth?: 'basic' | 'post';
@@ -120,13 +123,16 @@ export async function clientCredentials(
     'content-type': 'application/x-www-form-urlencoded',
     accept: 'application/json',
   };
-  if (params.auth === 'post') {
+  const secret = params.clientSecret ?? '';
+  if (params.assertion !== undefined) {
     form.set('client_id', params.clientId);
-    form.set('client_secret', params.clientSecret);
+    form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    form.set('client_assertion', params.assertion);
+  } else if (params.auth === 'post') {
+    form.set('client_id', params.clientId);
+    form.set('client_secret', secret);
   } else {
-    const basic = Buffer.from(`${formEncode(params.clientId)}:${formEncode(params.clientSecret)}`).toString(
-      'base64',
-    );
+    const basic = Buffer.from(`${formEncode(params.clientId)}:${formEncode(secret)}`).toString('base64');
     headers.authorization = `Basic ${basic}`;
   }
   let res: Response;

@@ -115,6 +115,48 @@ describe('e2e: signet serve as a real process', { timeout: 180_000 }, () => {
     assert.equal(protectedHeader.alg, 'ES256');
   });
 
+  it('the same with a private_key_jwt client registered through the CLI with a JWKS file', async () => {
+    const { privateKey, publicKey } = await oracle.generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await oracle.exportJWK(publicKey)), kid: 'e2e-pk', alg: 'ES256', use: 'sig' };
+    const jwksFile = join(dir, 'client-jwks.json');
+    writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }));
+    const r = await runCli([
+      'clients',
+      'create',
+      '--name',
+      's1-pk',
+      '--scope',
+      'orders:read',
+      '--audience',
+      AUDIENCE,
+      '--jwks',
+      jwksFile,
+      '--admin-url',
+      p.adminUrl,
+      '--data',
+      join(dir, 'data'),
+      '--format',
+      'json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { client: { client_id: string }; client_secret?: string };
+    assert.equal(out.client_secret, undefined);
+    const config = await oidc.discovery(
+      new URL(p.issuer),
+      out.client.client_id,
+      undefined,
+      oidc.PrivateKeyJwt({ key: privateKey, kid: 'e2e-pk' }),
+      { execute: [oidc.allowInsecureRequests], algorithm: 'oauth2' },
+    );
+    const tokens = await oidc.clientCredentialsGrant(config, { scope: 'orders:read' });
+    const jwks = oracle.createRemoteJWKSet(new URL(`${p.issuer}/.well-known/jwks.json`));
+    const { payload } = await oracle.jwtVerify(tokens.access_token, jwks, {
+      issuer: p.issuer,
+      audience: AUDIENCE,
+    });
+    assert.equal(payload.client_id, out.client.client_id);
+  });
+
   it('signet token prints a raw token that signet jwt verify accepts against the live JWKS', async () => {
     const secretFile = join(dir, 'secret');
     writeFileSync(secretFile, `${client.secret}\n`, { mode: 0o600 });
