@@ -1,5 +1,6 @@
 import type { Alg, Key, KeySet } from '@signet/jose';
 import { GUARD_DEFAULTS } from './defaults.js';
+import { retryOnce } from './fetch-retry.js';
 import type { MetricsRegistry } from './metrics.js';
 import type { AuthCheck, GuardEvent } from './types.js';
 
@@ -203,7 +204,7 @@ export function resolveOptions(input: GuardOptions): ResolvedOptions {
     checks: Object.freeze([...checks]),
     feed: o.feed,
     now: fn('now', o.now) ?? Date.now,
-    fetch: fn('fetch', o.fetch) ?? globalThis.fetch,
+    fetch: retryOnce(fn('fetch', o.fetch) ?? globalThis.fetch),
     onEvent: fn('onEvent', o.onEvent),
     metrics:
       o.metrics === undefined

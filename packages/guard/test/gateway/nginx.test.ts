@@ -118,29 +118,44 @@ describe('nginx auth_request → forward-auth → upstream', { skip }, () => {
 
   it('a key rotation at the issuer in the middle of traffic loses no valid request', async () => {
     const failures: string[] = [];
-    let sent = 0;
+    const okByKid = new Map<string, number>();
     let running = true;
+    const kidOf = (t: string) =>
+      JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString()).kid as string;
     const worker = async () => {
       while (running) {
-        sent++;
-        const r = await call(`${nginx!.url}/orders/2`, { headers: bearer(iss.sign()) });
-        if (r.status !== 200) failures.push(`${r.status} ${r.headers['www-authenticate'] ?? ''}`);
+        const token = iss.sign();
+        const r = await call(`${nginx!.url}/orders/2`, { headers: bearer(token) });
+        if (r.status === 200) okByKid.set(kidOf(token), (okByKid.get(kidOf(token)) ?? 0) + 1);
+        else failures.push(`${r.status} ${r.headers['www-authenticate'] ?? ''} ${r.body.slice(0, 80)}`);
       }
     };
+    // Bounded polling (real processes): wait for a condition, at most 15 s.
+    const until = async (what: string, cond: () => boolean) => {
+      const deadline = Date.now() + 15_000;
+      while (!cond()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const oldKid = kidOf(iss.sign());
+    const started = Date.now();
     const workers = Array.from({ length: 8 }, worker);
-    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    await wait(700); // > the guard's 500 ms cooldown since its last JWKS fetch
-    const newKid = iss.addKey('RS256'); // publish ahead …
-    await wait(300);
-    iss.activate(newKid); // … then sign with it
-    await wait(700);
-    running = false;
-    await Promise.all(workers);
-    assert.deepEqual(failures, [], `${failures.length} of ${sent} requests failed`);
-    assert.ok(sent > 50, `only ${sent} requests were sent`);
-    const rotated = iss.sign();
-    assert.equal(JSON.parse(Buffer.from(rotated.split('.')[0]!, 'base64url').toString()).kid, newKid);
-    const r = await call(`${nginx!.url}/orders/3`, { headers: bearer(rotated) });
-    assert.equal(r.status, 200);
+    try {
+      // More than the guard's 500 ms cooldown since its last JWKS fetch, with traffic flowing.
+      await until(
+        'traffic on the old key',
+        () => (okByKid.get(oldKid) ?? 0) >= 20 && Date.now() - started > 700,
+      );
+      const newKid = iss.addKey('RS256'); // publish ahead …
+      const published = okByKid.get(oldKid) ?? 0;
+      await until('traffic after publishing', () => (okByKid.get(oldKid) ?? 0) >= published + 10);
+      iss.activate(newKid); // … then sign with it
+      await until('traffic on the new key', () => (okByKid.get(newKid) ?? 0) >= 30);
+    } finally {
+      running = false;
+      await Promise.allSettled(workers);
+    }
+    assert.deepEqual(failures, [], `${failures.length} requests failed`);
   });
 });

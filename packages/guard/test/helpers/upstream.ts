@@ -42,6 +42,9 @@ export async function startUpstream(): Promise<Upstream> {
     });
     res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers }));
   });
+  // Longer than a proxy's idle keep-alive (nginx: 60 s), so the upstream never closes a connection the
+  // proxy is about to reuse (that race is a 502).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
