@@ -42,7 +42,7 @@ function targetNotes(results: readonly CaseResult[]): { notes: string[]; missed:
     notes.push(`Not measured: ${peer} has no ${algs.join(', ')} (the peer lacks the algorithm).`);
   }
   notes.push(
-    'node:crypto = the raw primitive on the same signing input (sign: the signature only; verify: the signature check only, input pre-split).',
+    'node:crypto = the raw primitive on the same token text: sign turns the signing input text into the signature segment, verify checks the signature segment over the signing input text (string↔bytes and base64url conversions included, no JSON, header or claims work). "node:crypto, bytes only" is the bare crypto call on pre-decoded bytes, shown for reference.',
     'jose is asynchronous (WebCrypto): measured as sequential awaited calls.',
   );
   return { notes, missed };

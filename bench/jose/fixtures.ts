@@ -38,6 +38,10 @@ export interface AlgFixture {
   readonly token: string;
   /** `header.payload` of `token`, as bytes. */
   readonly signingInput: Buffer;
+  /** `header.payload` of `token`, as the text it is inside the token. */
+  readonly signingInputText: string;
+  /** The signature segment of `token` (base64url). */
+  readonly signatureSegment: string;
   /** Decoded signature of `token`. */
   readonly signature: Buffer;
   /** The raw primitive: signs bytes with `signKey`. */
@@ -143,6 +147,8 @@ export function fixture(alg: BenchAlg, nowS: number): AlgFixture {
     verifyJwk,
     token: `${signingInput.toString()}.${b64u(signature)}`,
     signingInput,
+    signingInputText: signingInput.toString('latin1'),
+    signatureSegment: b64u(signature),
     signature,
     ...prim,
   };

@@ -7,8 +7,11 @@
  * hits one slice of every contender instead of the whole measurement of one of them.
  */
 
-/** What a contender is, for the ratio columns. */
-export type ContenderKind = 'primitive' | 'signet' | 'peer';
+/**
+ * What a contender is, for the ratio columns: `primitive` is the base of "vs primitive", `peer`s
+ * make "vs best peer"; a `reference` row is shown with its ratios but is the base of neither.
+ */
+export type ContenderKind = 'primitive' | 'signet' | 'peer' | 'reference';
 
 /** One implementation measured in a case. `fn` does exactly one operation. */
 export interface Contender {
