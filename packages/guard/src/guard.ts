@@ -274,7 +274,7 @@ export function createGuard(options: GuardOptions): Guard {
       const keys = s?.keys ?? 0;
       let status: GuardHealth['status'] = 'ok';
       if (s === undefined || s.lastSuccessAt === undefined)
-        status = lastError === undefined ? 'starting' : 'failing';
+        status = (lastError ?? s?.lastError) === undefined ? 'starting' : 'failing';
       else if (o.now() - s.lastSuccessAt > o.jwks.cacheMaxAge + o.jwks.maxStale) status = 'failing';
       else if (s.stale) status = 'stale';
       return {

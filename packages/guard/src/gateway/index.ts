@@ -54,6 +54,9 @@ function path(name: string, v: unknown, fallback: string): string {
 
 function healthHandler(guard: Guard, res: ServerResponse): void {
   const health = guard.health();
+  // A readiness probe must not wait for the first token: load the keys when none were ever loaded
+  // (single-flight, and discovery failures are rate-limited by the guard).
+  if (health.status === 'starting') void guard.ready().catch(() => {});
   const ok = health.status === 'ok' || health.status === 'stale';
   res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(health));
@@ -151,6 +154,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
+          void guard.ready().catch(() => {}); // warm the keys; failures show in /healthz
           const addr = server.address() as AddressInfo;
           const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           resolve({ url: `http://${h}:${addr.port}`, port: addr.port });

@@ -147,6 +147,25 @@ describe('gateway: verifying reverse proxy', () => {
     assert.equal(h.feed.state, 'disabled');
   });
 
+  it('loads the keys when it starts listening: /healthz is ready before any token arrives', async () => {
+    const gw = createGateway({
+      guard: createGuard({ issuer: iss.issuer, audience: AUDIENCE }),
+      upstream: up.url,
+    });
+    const { url } = await gw.listen();
+    try {
+      const deadline = Date.now() + 5_000; // bounded polling: the warm-up is asynchronous
+      let status = 0;
+      while (status !== 200 && Date.now() < deadline) {
+        status = (await call(`${url}/healthz`)).status;
+        if (status !== 200) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(status, 200);
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('validates its options', () => {
     const guard = createGuard({ issuer: iss.issuer, audience: AUDIENCE });
     assert.throws(() => createGateway({ guard, mode: 'proxy' }), /"upstream"/);
