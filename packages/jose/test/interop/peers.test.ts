@@ -8,6 +8,7 @@ import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } fr
 import { describe, test } from 'node:test';
 import {
   type Alg,
+  createLocalKeySet,
   exportJwk,
   generateKeyPair,
   generateSecret,
@@ -19,7 +20,15 @@ import {
   verifyJwt,
 } from '@signet/jose';
 import { createSigner, createVerifier } from 'fast-jwt';
-import { CompactSign, compactVerify, importJWK, jwtVerify, SignJWT } from 'jose';
+import {
+  CompactSign,
+  compactVerify,
+  createLocalJWKSet,
+  exportJWK,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 
 const ALGS: readonly Alg[] = [
@@ -169,6 +178,27 @@ describe('interop: Signet ⇄ jose, fast-jwt, jsonwebtoken', () => {
           expiresIn: 300,
         });
         assertClaims(verifyJwt(token, m.verifyKey, verifyOptions).payload, 'Signet from jsonwebtoken');
+      });
+
+      test('key sets: Signet JWKS → jose createLocalJWKSet, jose JWK → Signet createLocalKeySet', async (t) => {
+        if (alg.startsWith('HS')) return t.skip('a published key set holds public keys only');
+        const ours = { keys: [exportJwk(m.verifyKey)] };
+        const { payload } = await jwtVerify(signetToken, createLocalJWKSet(ours as never), verifyOptions);
+        assertClaims(payload, 'jose with Signet JWKS');
+        const theirJwk = {
+          ...(await exportJWK(await importJWK(m.verifyJwk as never, alg))),
+          alg,
+          kid: 'peer-1',
+        };
+        const key = await importJWK(m.signJwk as never, alg);
+        const token = await new SignJWT({ sub: SUBJECT })
+          .setProtectedHeader({ alg, kid: 'peer-1' })
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setExpirationTime('5m')
+          .sign(key);
+        const set = createLocalKeySet({ keys: [theirJwk as Jwk] });
+        assertClaims(verifyJwt(token, set, verifyOptions).payload, 'Signet with jose JWKS');
       });
 
       test('compact JWS over arbitrary bytes, both directions with jose', async () => {
