@@ -19,6 +19,7 @@ export {
   quoteHeaderValue,
 } from './errors.js';
 export { extractToken } from './extract.js';
+export * from './feed/index.js';
 export {
   createGateway,
   type Gateway,
