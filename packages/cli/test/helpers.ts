@@ -16,6 +16,8 @@ export interface RunOptions {
   cwd?: string;
   /** Resolves when the command should receive SIGTERM (serve, audit tail --follow). */
   signal?: Promise<unknown>;
+  /** Sees stderr as it is written (e.g. to wait for "listening on"). */
+  onStderr?: (text: string) => void;
 }
 
 /**
@@ -28,21 +30,27 @@ export async function cli(argv: readonly string[], options: RunOptions = {}): Pr
   let stdout = '';
   let stderr = '';
   const exits: number[] = [];
+  // One SIGTERM, delivered to the handlers registered when `signal` resolves (not to later ones).
+  const handlers = new Set<(signal: NodeJS.Signals) => void>();
+  void options.signal?.then(() => {
+    for (const handler of [...handlers]) handler('SIGTERM');
+  });
   const ctx: CliContext = {
     stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+        options.onStderr?.(stderr);
+        return true;
+      },
+    },
     stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
     fetch: globalThis.fetch,
     onSignal(handler) {
-      let active = true;
-      void options.signal?.then(() => {
-        if (active) handler('SIGTERM');
-      });
-      return () => {
-        active = false;
-      };
+      handlers.add(handler);
+      return () => handlers.delete(handler);
     },
     exit: (code) => {
       exits.push(code);

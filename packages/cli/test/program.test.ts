@@ -7,7 +7,9 @@ describe('signet program: exit codes and usage', () => {
     const r = await cli(['--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /Usage: signet/);
+    assert.match(r.stdout, /serve/);
     assert.match(r.stdout, /clients/);
+    assert.match(r.stdout, /gateway/);
     assert.match(r.stdout, /jwt/);
   });
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type AdminOptions, adminClient, withAdminOptions } from '../lib/admin-client.js';
 import type { CliContext } from '../lib/context.js';
+import { registerKekCommands } from './keys-kek.js';
 import { keyValues, note, printData, table, withFormat } from '../lib/output.js';
 
 /** A signing key as the admin API returns it (public half only). */
@@ -24,7 +25,7 @@ function renderKeys(keys: readonly SigningKey[]): string {
 }
 
 /**
- * Registers `signet keys list | rotate | revoke KID` (admin API).
+ * Registers `signet keys list | rotate | revoke KID` (admin API) and `new-kek | rewrap` (KEK rotation).
  *
  * @example
  * registerKeys(program, ctx); // signet keys list --format json
@@ -72,4 +73,6 @@ export function registerKeys(program: Command, ctx: CliContext): void {
     printData(ctx, opts.format, res, () => keyValues(res.key, COLUMNS));
     note(ctx, `key ${kid} revoked`);
   });
+
+  registerKekCommands(keys, ctx);
 }
