@@ -1,8 +1,8 @@
 /**
  * Decoding without verification, for diagnostics only.
  */
-import { JwtInvalid } from '../errors.js';
-import { canonicalTail } from '../lib/base64url.js';
+import { JwsInvalid, JwtInvalid } from '../errors.js';
+import { decodeStrictRange } from '../lib/base64url.js';
 import type { JwtClaims } from '../lib/claims.js';
 import { decodeJsonObject } from '../lib/decode.js';
 import type { JwsHeader } from '../lib/header.js';
@@ -21,7 +21,8 @@ import { DEFAULT_MAX_TOKEN_SIZE, splitCompact } from '../lib/jws_verify.js';
  */
 export function decodeUnverified(token: string): { header: JwsHeader; payload: JwtClaims } {
   const { dot1, dot2, header } = splitCompact(token, DEFAULT_MAX_TOKEN_SIZE);
-  if (!canonicalTail(token, dot1 + 1, dot2)) throw new JwtInvalid('JWT payload is not strict base64url');
-  const payload = decodeJsonObject(token.slice(dot1 + 1, dot2), JwtInvalid, 'JWT payload') as JwtClaims;
+  const bytes = decodeStrictRange(token, dot1 + 1, dot2);
+  if (bytes === undefined) throw new JwsInvalid('JWS payload is not strict base64url');
+  const payload = decodeJsonObject(bytes, JwtInvalid, 'JWT payload') as JwtClaims;
   return { header, payload };
 }

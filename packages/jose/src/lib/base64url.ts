@@ -46,3 +46,19 @@ export function encodeBase64url(input: Uint8Array | string): string {
   if (typeof input === 'string') return Buffer.from(input, 'utf8').toString('base64url');
   return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('base64url');
 }
+
+/**
+ * Strictly decodes `s.slice(start, end)` for the hot path, without a separate alphabet pass.
+ *
+ * Node's base64url decoder accepts `+` and `/` and skips every other foreign character (and the
+ * bytes of non-ASCII characters). So: with no `+` or `/` in the segment, the decoded length equals
+ * ⌊3·len/4⌋ exactly when every character was in the alphabet — any skipped character shortens the
+ * output. Together with the canonical-tail check this is equivalent to {@link isBase64url}.
+ */
+export function decodeStrictRange(s: string, start: number, end: number): Buffer | undefined {
+  if (!canonicalTail(s, start, end)) return undefined;
+  const segment = s.slice(start, end);
+  if (segment.includes('+') || segment.includes('/')) return undefined;
+  const bytes = Buffer.from(segment, 'base64url');
+  return bytes.length === ((end - start) * 3) >>> 2 ? bytes : undefined;
+}

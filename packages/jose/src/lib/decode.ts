@@ -6,9 +6,8 @@ import { deepFreeze, isJsonObject, parseStrictJson } from './json.js';
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** UTF-8 text of base64url bytes (alphabet and tail already checked); undefined on invalid UTF-8. */
-export function utf8Segment(segment: string): string | undefined {
-  const bytes = Buffer.from(segment, 'base64url');
+/** UTF-8 text of decoded bytes; undefined on invalid UTF-8. */
+export function utf8Text(bytes: Buffer): string | undefined {
   const text = bytes.toString('utf8');
   // Fast path: Buffer#toString replaces invalid sequences with U+FFFD; only then pay for the
   // fatal decoder to tell a real U+FFFD from invalid UTF-8.
@@ -22,14 +21,14 @@ export function utf8Segment(segment: string): string | undefined {
 
 type ErrorClass = new (message: string) => JoseError;
 
-/** Decodes a base64url segment into a strict JSON object, throwing `Err` on any problem. */
+/** Parses decoded segment bytes into a strict JSON object, throwing `Err` on any problem. */
 export function decodeJsonObject(
-  segment: string,
+  bytes: Buffer,
   Err: ErrorClass,
   what: string,
   freeze = false,
 ): Record<string, unknown> {
-  const text = utf8Segment(segment);
+  const text = utf8Text(bytes);
   if (text === undefined) throw new Err(`${what} is not valid UTF-8`);
   const parsed = parseStrictJson(text);
   if (!parsed.ok) {

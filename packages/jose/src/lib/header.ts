@@ -2,7 +2,7 @@
  * The JWS protected header (RFC 7515 §4): strict decoding, and the `crit` and `b64` rules.
  */
 import { JoseNotSupported, JwsInvalid } from '../errors.js';
-import { canonicalTail } from './base64url.js';
+import { decodeStrictRange } from './base64url.js';
 import { decodeJsonObject } from './decode.js';
 
 /** A decoded JWS protected header. Frozen. */
@@ -50,8 +50,9 @@ const cache = new Map<string, JwsHeader>();
 export function decodeHeader(segment: string): JwsHeader {
   const hit = cache.get(segment);
   if (hit !== undefined) return hit;
-  if (!canonicalTail(segment, 0, segment.length)) throw new JwsInvalid('JWS header is not strict base64url');
-  const header = decodeJsonObject(segment, JwsInvalid, 'JWS header', true) as Record<string, unknown>;
+  const bytes = decodeStrictRange(segment, 0, segment.length);
+  if (bytes === undefined) throw new JwsInvalid('JWS header is not strict base64url');
+  const header = decodeJsonObject(bytes, JwsInvalid, 'JWS header', true) as Record<string, unknown>;
   if (typeof header.alg !== 'string') throw new JwsInvalid('JWS header "alg" must be a string');
   if (header.kid !== undefined && typeof header.kid !== 'string')
     throw new JwsInvalid('JWS header "kid" must be a string');

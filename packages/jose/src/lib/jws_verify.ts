@@ -3,22 +3,24 @@
  *
  * Order of checks (each stops a class of attack before more work is done):
  * 1. size cap, before anything else touches the input (memory/CPU exhaustion);
- * 2. one regex over the whole token: exactly three segments, base64url alphabet only (whitespace,
- *    padding, `+/`, `?`, a JSON serialization all fail here), counted before any split;
- * 3. header: strict base64url, strict JSON object, `alg`/`kid`/`crit` rules (cached per segment);
+ * 2. exactly three segments: the dots are counted before anything is split or decoded;
+ * 3. header: strict base64url, strict JSON object, `alg`/`kid`/`crit` rules (cached per exact
+ *    segment string, so a cached header was fully checked once);
  * 4. algorithm and key: the algorithm comes from the key, the header `alg` must equal it;
  *    `jwk`/`jku`/`x5u`/`x5c` are never consulted;
- * 5. signature; only then is the payload decoded.
+ * 5. signature over the exact signing input. HMAC tags are compared as canonical base64url text;
+ *    other signatures are decoded strictly. Only then is the payload decoded, strictly.
+ * Strict base64url of payload and signature is enforced in every case (whitespace, padding, `+/`,
+ * `?`, non-canonical tails all fail); a failed verification reports a malformed segment as
+ * ERR_JWS_INVALID rather than ERR_JWS_SIGNATURE_INVALID.
  */
 import { JoseAlgNotAllowed, JwsInvalid, JwsSignatureInvalid, KeyInvalid } from '../errors.js';
-import { canonicalTail } from './base64url.js';
+import { decodeStrictRange, isBase64url } from './base64url.js';
 import { checkCritUnderstood, decodeHeader, type JwsHeader } from './header.js';
 import { INTERNAL, type Key, type KeyImpl } from './key.js';
 
 /** Default maximum token size in bytes. */
 export const DEFAULT_MAX_TOKEN_SIZE = 16384;
-
-const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/;
 
 /** Per-verifier settings, compiled once. */
 export interface JwsConfig {
@@ -51,10 +53,13 @@ export function splitAndDecodeHeader(token: unknown, config: JwsConfig): Split {
 /** Steps 1–3 without any policy: size, shape, structurally valid header. */
 export function splitCompact(token: unknown, maxTokenSize: number): Split {
   if (typeof token !== 'string') throw new JwsInvalid('token must be a string');
-  if (token.length > maxTokenSize) throw new JwsInvalid('token exceeds maxTokenSize');
-  if (!COMPACT.test(token)) throw new JwsInvalid('token is not a compact JWS (three base64url segments)');
+  const length = token.length;
+  if (length > maxTokenSize) throw new JwsInvalid('token exceeds maxTokenSize');
   const dot1 = token.indexOf('.');
-  const dot2 = token.indexOf('.', dot1 + 1);
+  const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
+  if (dot1 <= 0 || dot2 < 0 || dot2 === length - 1 || token.indexOf('.', dot2 + 1) !== -1) {
+    throw new JwsInvalid('token is not a compact JWS (three segments)');
+  }
   return { dot1, dot2, header: decodeHeader(token.slice(0, dot1)) };
 }
 
@@ -64,22 +69,25 @@ export function checkKeyFits(header: JwsHeader, key: Key): void {
   if ((key as KeyImpl)[INTERNAL].verify === undefined) throw new KeyInvalid('key may not verify ("key_ops")');
 }
 
-/** Step 5: checks the signature and the payload segment's encoding. Throws JwsSignatureInvalid / JwsInvalid. */
+/** Step 5: checks the signature. Throws JwsSignatureInvalid, or JwsInvalid for a malformed segment. */
 export function checkSignature(token: string, split: Split, keys: readonly Key[]): Key {
-  const { dot1, dot2 } = split;
-  const end = token.length;
-  if (!canonicalTail(token, dot2 + 1, end)) throw new JwsInvalid('JWS signature is not strict base64url');
-  if (!canonicalTail(token, dot1 + 1, dot2)) throw new JwsInvalid('JWS payload is not strict base64url');
+  const dot2 = split.dot2;
   const signature = token.slice(dot2 + 1);
   const input = token.slice(0, dot2);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as KeyImpl;
     if (key[INTERNAL].verifySegment?.(input, signature)) return key;
   }
+  // Failure path only: name the real problem when a segment is not strict base64url.
+  if (!isBase64url(signature)) throw new JwsInvalid('JWS signature is not strict base64url');
+  if (!isBase64url(token.slice(split.dot1 + 1, dot2)))
+    throw new JwsInvalid('JWS payload is not strict base64url');
   throw new JwsSignatureInvalid('JWS signature verification failed');
 }
 
-/** The payload bytes of a verified token. */
+/** The payload bytes of a verified token, strictly decoded. Throws JwsInvalid. */
 export function payloadBytes(token: string, split: Split): Buffer {
-  return Buffer.from(token.slice(split.dot1 + 1, split.dot2), 'base64url');
+  const bytes = decodeStrictRange(token, split.dot1 + 1, split.dot2);
+  if (bytes === undefined) throw new JwsInvalid('JWS payload is not strict base64url');
+  return bytes;
 }

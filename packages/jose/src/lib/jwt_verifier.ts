@@ -3,7 +3,8 @@
  * per-token work. Used by `createVerifier` and `verifyJwt`.
  */
 import { createHash } from 'node:crypto';
-import { JwtClaimInvalid, JwtInvalid } from '../errors.js';
+import { JwsInvalid, JwtClaimInvalid, JwtInvalid } from '../errors.js';
+import { decodeStrictRange } from './base64url.js';
 import { type ClaimsConfig, checkClaims, type JwtClaims, normalizeTyp, validityWindow } from './claims.js';
 import { decodeJsonObject } from './decode.js';
 import { deepFreeze } from './json.js';
@@ -190,7 +191,9 @@ function finish(
   cacheKey: string | undefined,
 ): VerifiedJwt {
   if (c.typ !== undefined) checkTyp(header, c.typ);
-  const payload = decodeJsonObject(token.slice(dot1 + 1, dot2), JwtInvalid, 'JWT payload') as JwtClaims;
+  const bytes = decodeStrictRange(token, dot1 + 1, dot2);
+  if (bytes === undefined) throw new JwsInvalid('JWS payload is not strict base64url');
+  const payload = decodeJsonObject(bytes, JwtInvalid, 'JWT payload') as JwtClaims;
   checkClaims(payload, c.claims, now);
   const result: VerifiedJwt = { header, payload, key };
   if (cacheKey !== undefined && c.cache !== undefined) {

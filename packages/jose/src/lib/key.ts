@@ -5,6 +5,7 @@
  */
 import { constants, createHmac, type KeyObject, sign, verify } from 'node:crypto';
 import type { Alg, AlgSpec } from './algorithms.js';
+import { decodeStrictRange } from './base64url.js';
 
 /** Symbol under which the internal state hangs off a public {@link Key}. Not exported from the package. */
 export const INTERNAL: unique symbol = Symbol('signet.jose.key');
@@ -159,8 +160,10 @@ function constantTimeEqual(a: string, b: string): boolean {
 type VerifyKey = Parameters<typeof verify>[2];
 
 function safeVerify(hash: string | null, input: string, key: VerifyKey, sig: string): boolean {
+  const bytes = decodeStrictRange(sig, 0, sig.length);
+  if (bytes === undefined) return false;
   try {
-    return verify(hash, Buffer.from(input, 'latin1'), key, Buffer.from(sig, 'base64url'));
+    return verify(hash, Buffer.from(input, 'latin1'), key, bytes);
   } catch {
     return false;
   }

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalTail, decodeBase64url, encodeBase64url, isBase64url } from '../../src/lib/base64url.js';
+import {
+  canonicalTail,
+  decodeBase64url,
+  decodeStrictRange,
+  encodeBase64url,
+  isBase64url,
+} from '../../src/lib/base64url.js';
 
 test('round-trips bytes of every length 0..40', () => {
   for (let n = 0; n <= 40; n++) {
@@ -46,4 +52,22 @@ test('refuses lengths of 1 mod 4', () => {
 
 test('encodes strings as UTF-8', () => {
   assert.equal(encodeBase64url('é'), Buffer.from('é', 'utf8').toString('base64url'));
+});
+
+test('decodeStrictRange agrees with isBase64url on random strings over a hostile alphabet', () => {
+  const chars = 'AQgw_-+/=. \n?é€\u0100Zz09';
+  let seed = 7;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let i = 0; i < 20000; i++) {
+    let s = '';
+    const len = rand(12);
+    for (let j = 0; j < len; j++) s += chars[rand(chars.length)];
+    const strict = isBase64url(s);
+    const decoded = decodeStrictRange(`x${s}y`, 1, s.length + 1);
+    assert.equal(decoded !== undefined, strict, JSON.stringify(s));
+    if (decoded !== undefined) assert.deepEqual(decoded, Buffer.from(s, 'base64url'));
+  }
 });
