@@ -202,33 +202,43 @@ export function createGuard(options: GuardOptions): Guard {
     return e.withRealm(o.realm);
   }
 
+  // With the verified-token cache on, jose hands back the same result object for a cached token:
+  // building the Auth once per cache entry keeps the hot path to a lookup.
+  const authByResult = o.cache === false ? undefined : new WeakMap<VerifiedJwt, Auth>();
+  const hasChecks = o.feed !== undefined || o.checks.length > 0 || requiredScopes.length > 0;
+
   async function verify(token: string, extra?: AuthenticateOptions): Promise<Auth> {
     if (typeof token !== 'string') throw new TypeError('"token" must be a string');
     let verified: VerifiedJwt;
     try {
-      verified = await (await getVerifier())(token);
+      verified = await (verifier ?? (await getVerifier()))(token);
     } catch (e) {
       const code = errorCode(e);
       throw reject(classify(code), code, e);
     }
-    const { header, payload } = verified;
-    const clientId = payload['client_id'];
-    if (typeof clientId !== 'string' || clientId === '') throw reject('invalid', 'client_id');
-    if (payload.sub !== undefined && typeof payload.sub !== 'string') throw reject('invalid', 'sub');
-    const auth: Auth = {
-      subject: payload.sub ?? clientId,
-      clientId,
-      scopes: splitScope(payload),
-      jti: typeof payload.jti === 'string' ? payload.jti : undefined,
-      expiresAt: payload.exp as number,
-      claims: payload,
-      payload,
-      header: header as TokenHeader,
-      token,
-    };
-    await runChecks(auth, extra);
+    let auth = authByResult?.get(verified);
+    if (auth === undefined) {
+      const { header, payload } = verified;
+      const clientId = payload['client_id'];
+      if (typeof clientId !== 'string' || clientId === '') throw reject('invalid', 'client_id');
+      if (payload.sub !== undefined && typeof payload.sub !== 'string') throw reject('invalid', 'sub');
+      auth = Object.freeze({
+        subject: payload.sub ?? clientId,
+        clientId,
+        scopes: Object.freeze(splitScope(payload)),
+        jti: typeof payload.jti === 'string' ? payload.jti : undefined,
+        expiresAt: payload.exp as number,
+        claims: payload,
+        payload,
+        header: header as TokenHeader,
+        token,
+      });
+      authByResult?.set(verified, auth);
+    }
+    // Checks (the revocation feed among them) run on every call, cached or not.
+    if (hasChecks || extra !== undefined) await runChecks(auth, extra);
     counters.token_verify_total.ok++;
-    emit({ type: 'verify', result: 'ok' });
+    if (o.onEvent !== undefined) o.onEvent({ type: 'verify', result: 'ok' });
     return auth;
   }
 
@@ -246,10 +256,13 @@ export function createGuard(options: GuardOptions): Guard {
     counters,
     verify,
     authenticateOptional,
-    async authenticate(input, extra) {
-      const auth = await authenticateOptional(input, extra);
-      if (auth === undefined) throw guardErrors.noToken(o.realm);
-      return auth;
+    authenticate(input, extra) {
+      try {
+        const token = extractToken(asRequest(input), o.realm, o.allowQueryToken);
+        return token === undefined ? Promise.reject(guardErrors.noToken(o.realm)) : verify(token, extra);
+      } catch (e) {
+        return Promise.reject(e);
+      }
     },
     async ready() {
       await getVerifier();
