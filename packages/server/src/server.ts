@@ -112,7 +112,13 @@ export async function createSignetServer(
     leaseSeconds: config.signing.rotationCheckInterval * 2,
   });
   try {
-    await keys.tick();
+    // Another replica starting at the same moment may hold the rotation lease and be creating the
+    // first key: wait for it (bounded) instead of failing.
+    for (let attempt = 0; ; attempt++) {
+      await keys.tick();
+      if (keys.ready() || attempt >= 50) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     // Decrypt the signing key now: a wrong KEK must stop the start, not fail every token request.
     keys.signer(nowSec());
   } catch (err) {

@@ -11,7 +11,8 @@ const RevokeBody = Type.Union([
 ]);
 
 /**
- * Signing keys in the admin API: list (public parts only), start a rotation, revoke a key.
+ * Signing keys in the admin API: list (public parts only), start a rotation, revoke a key, re-wrap
+ * every private key under the first KEK (after a KEK rotation).
  *
  * @example
  * registerKeyRoutes(app, ctx);
@@ -26,6 +27,13 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const actor = await requireAdmin(ctx, request);
     await ctx.keys.rotate(actor);
     return { keys: ctx.keys.list(ctx.nowSec()) };
+  });
+
+  app.post('/admin/keys/rewrap', async (request) => {
+    const actor = await requireAdmin(ctx, request);
+    const rewrapped = await ctx.keys.rewrap();
+    ctx.audit.record({ at: ctx.nowSec(), type: 'key.rewrapped', clientId: null, data: { rewrapped, actor } });
+    return { rewrapped };
   });
 
   app.post<{ Params: { kid: string }; Body: { reason?: string } | null }>(

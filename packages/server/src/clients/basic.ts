@@ -1,6 +1,7 @@
 import { invalidRequest } from '../errors.js';
 
 function formDecode(s: string): string {
+  if (s.indexOf('%') === -1 && s.indexOf('+') === -1) return s;
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {

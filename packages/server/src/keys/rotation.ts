@@ -123,6 +123,12 @@ export function planRotation(
     });
   }
 
+  if (signer && signer.removesAt < now + t.maxTtl + t.clockSkew && !patches.has(signer.kid)) {
+    // The signer is past its planned retirement (ticks stopped for a while): keep it published for
+    // the tokens it still signs, whatever removes expired keys (the store's purge).
+    patch(signer.kid, { removesAt: now + t.maxTtl + t.clockSkew });
+  }
+
   for (const k of keys) {
     if (k !== signer && k.removesAt <= now) {
       plan.remove.push(k.kid);
