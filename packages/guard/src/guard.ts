@@ -236,7 +236,9 @@ export function createGuard(options: GuardOptions): Guard {
       authByResult?.set(verified, auth);
     }
     // Checks (the revocation feed among them) run on every call, cached or not.
-    if (hasChecks || extra !== undefined) await runChecks(auth, extra);
+    if (hasChecks || (extra?.scopes?.length ?? 0) > 0 || (extra?.require?.length ?? 0) > 0) {
+      await runChecks(auth, extra);
+    }
     counters.token_verify_total.ok++;
     if (o.onEvent !== undefined) o.onEvent({ type: 'verify', result: 'ok' });
     return auth;
