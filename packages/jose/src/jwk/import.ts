@@ -143,6 +143,8 @@ export function importJwk(jwk: Jwk, options: ImportJwkOptions = {}): Key {
       throw new KeyInvalid(`JWK "${m}" is not strict base64url`);
     }
   }
+  // Multi-prime RSA (RFC 7518 §6.3.2.7) is not supported: refuse rather than drop the extra primes.
+  if (jwk.oth !== undefined) throw new JoseNotSupported('multi-prime RSA keys ("oth") are not supported');
   const kid = options.kid ?? jwk.kid;
   if (kid !== undefined && typeof kid !== 'string') throw new KeyInvalid('JWK "kid" must be a string');
   const isSecret = spec.family === 'hmac';

@@ -50,7 +50,8 @@ export function checkClaims(p: JwtClaims, config: ClaimsConfig, nowMs: number): 
     }
   }
   for (const name of config.requiredClaims) {
-    if (p[name] === undefined) throw new JwtClaimInvalid(`"${name}" claim is missing`, name, 'missing');
+    if (!Object.hasOwn(p, name) || p[name] === undefined)
+      throw new JwtClaimInvalid(`"${name}" claim is missing`, name, 'missing');
   }
   const now = nowMs / 1000;
   const tol = config.clockTolerance;

@@ -78,11 +78,12 @@ function checkCritShape(header: Record<string, unknown>): void {
         throw new JwsInvalid('JWS "crit" entries must be strings');
       if (seen.has(name)) throw new JwsInvalid('JWS "crit" lists a name twice');
       if (REGISTERED.has(name)) throw new JwsInvalid('JWS "crit" lists a registered header parameter');
-      if (!(name in header)) throw new JwsInvalid('JWS "crit" lists a parameter absent from the header');
+      if (!Object.hasOwn(header, name))
+        throw new JwsInvalid('JWS "crit" lists a parameter absent from the header');
       seen.add(name);
     }
   }
-  if ('b64' in header) {
+  if (Object.hasOwn(header, 'b64')) {
     // RFC 7797 §6: b64 MUST be listed in crit; without it, a verifier that ignores b64 and one that
     // honours it would read different payloads from the same token.
     if (!Array.isArray(crit) || !crit.includes('b64'))

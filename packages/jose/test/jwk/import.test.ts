@@ -137,3 +137,11 @@ test('keys are immutable and do not leak material through JSON or inspect', asyn
   const { inspect } = await import('node:util');
   assert.doesNotMatch(inspect(key, { showHidden: true, depth: 5 }), /"k"|KeyObject|symmetricKeySize/);
 });
+
+test('multi-prime RSA ("oth") → ERR_JOSE_NOT_SUPPORTED', () => {
+  const priv = exportJwk(generateKeyPair('RS256').privateKey, { private: true });
+  throwsCode(
+    () => importJwk({ ...priv, oth: [{ r: 'AQAB', d: 'AQAB', t: 'AQAB' }] }),
+    'ERR_JOSE_NOT_SUPPORTED',
+  );
+});

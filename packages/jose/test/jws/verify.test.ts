@@ -325,3 +325,10 @@ test('PS*: salt length equals the hash length; other salt lengths fail', () => {
     'ERR_JWS_SIGNATURE_INVALID',
   );
 });
+
+test('crit names are checked as own header members (no prototype lookups)', () => {
+  for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+    const token = hs256(b64({ alg: 'HS256', crit: [name] }), P, secretBytes);
+    throwsCode(() => verifyCompact(token, secret, { crit: { [name]: true } }), 'ERR_JWS_INVALID');
+  }
+});

@@ -230,3 +230,8 @@ test('a JWT signed by createSigner with every option verifies with the matching 
   assert.equal(r.payload.scope, 'read');
   assert.equal(r.key.kid, 'e1');
 });
+
+test('requiredClaims are own members: inherited names do not count', () => {
+  claimError(() => verify({}, { requiredClaims: ['toString'] }), 'toString', 'missing');
+  claimError(() => verify({}, { requiredClaims: ['constructor'] }), 'constructor', 'missing');
+});
