@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { createGateway, createGuard, type Gateway, parseRoute } from '../../src/index.js';
 import { testClock } from '../helpers/clock.js';
@@ -95,6 +96,28 @@ describe('gateway: forward-auth endpoint', () => {
       headers: { ...bearer(token), 'x-original-method': 'DELETE', 'x-original-uri': '/x/../orders/1' },
     });
     assert.equal(sneaky.status, 403);
+  });
+
+  it('1,000 concurrent HTTP requests with an unknown kid: at most one JWKS fetch per cooldown', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
+    const unknown = iss.unpublishedSigner()();
+    const burst = async () => {
+      const replies = await Promise.all(
+        Array.from({ length: 1000 }, () => call(`${base}/auth`, { headers: bearer(unknown), agent })),
+      );
+      assert.ok(replies.every((r) => r.status === 401 && r.headers['www-authenticate'] === INVALID));
+    };
+    try {
+      await call(`${base}/auth`, { headers: bearer(iss.sign()), agent }); // keys loaded
+      const start = iss.jwksFetches;
+      clock.advance(30_001); // past the default 30 s cooldown since that fetch
+      await burst();
+      assert.equal(iss.jwksFetches - start, 1);
+      await burst(); // same cooldown window: no fetch
+      assert.equal(iss.jwksFetches - start, 1);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('an issuer outage past the stale bound is still a 401, never a 5xx', async () => {
