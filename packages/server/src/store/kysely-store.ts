@@ -37,6 +37,15 @@ const AUDIT_CHUNK = 500;
  */
 const REVOCATION_LOCK_KEY = 0x5167_6e65_7401;
 
+/** Revocations per group commit (6 bound parameters each, far below both databases' limits). */
+const REVOCATION_BATCH = 500;
+
+interface QueuedRevocation {
+  entry: NewRevocation;
+  resolve: (record: RevocationRecord) => void;
+  reject: (error: unknown) => void;
+}
+
 export class KyselyStore implements Store {
   readonly dialect: Dialect;
   readonly #db: Kysely<Database>;
@@ -45,6 +54,8 @@ export class KyselyStore implements Store {
   readonly #wakeups = new Wakeups();
   #listener: PgRevocationListener | undefined;
   #closed = false;
+  readonly #revocationQueue: QueuedRevocation[] = [];
+  #revocationFlushing = false;
 
   constructor(dialect: Dialect, db: Kysely<Database>, listen?: { url: string; connectTimeoutMs: number }) {
     this.dialect = dialect;
@@ -221,34 +232,69 @@ export class KyselyStore implements Store {
     });
   }
 
+  // Group commit: a revocation is acknowledged only once committed (fsync'd on SQLite), and one
+  // commit costs one fsync, so revocations that arrive while a commit is being written share the next
+  // one. Without it SQLite tops out at one revocation per fsync (~8 ms on a plain disk).
   addRevocation(entry: NewRevocation): Promise<RevocationRecord> {
-    const insert = (db: Kysely<Database>) =>
-      db
+    return new Promise((resolve, reject) => {
+      this.#revocationQueue.push({ entry, resolve, reject });
+      if (!this.#revocationFlushing) void this.#flushRevocations();
+    });
+  }
+
+  async #flushRevocations(): Promise<void> {
+    this.#revocationFlushing = true;
+    try {
+      while (this.#revocationQueue.length > 0) {
+        // One turn of the event loop: requests parsed meanwhile join this commit.
+        await new Promise((resolve) => setImmediate(resolve));
+        const batch = this.#revocationQueue.splice(0, REVOCATION_BATCH);
+        try {
+          const records = await this.#insertRevocations(batch.map((b) => b.entry));
+          batch.forEach((b, i) => b.resolve(records[i]!));
+        } catch (error) {
+          for (const b of batch) b.reject(error);
+        }
+      }
+    } finally {
+      this.#revocationFlushing = false;
+    }
+  }
+
+  #insertRevocations(entries: NewRevocation[]): Promise<RevocationRecord[]> {
+    // One multi-row INSERT: seqs are assigned in row order, RETURNING gives them back in that order.
+    const insert = async (db: Kysely<Database>) => {
+      const rows = await db
         .insertInto('revocations')
-        .values({
-          kind: entry.kind,
-          value: entry.value,
-          not_before: entry.notBefore,
-          expires_at: entry.expiresAt,
-          reason: entry.reason,
-          created_at: entry.createdAt,
-        })
+        .values(
+          entries.map((entry) => ({
+            kind: entry.kind,
+            value: entry.value,
+            not_before: entry.notBefore,
+            expires_at: entry.expiresAt,
+            reason: entry.reason,
+            created_at: entry.createdAt,
+          })),
+        )
         .returningAll()
-        .executeTakeFirstOrThrow();
+        .execute();
+      return rows.map(rowToRevocation).sort((a, b) => a.seq - b.seq);
+    };
     return this.#run(async () => {
-      // SQLite has one writer at a time: the single statement is assigned its seq and committed
+      // SQLite has one writer at a time: the single statement is assigned its seqs and committed
       // before any other write starts, so seq order is visibility order already.
       if (this.dialect === 'sqlite') {
-        const record = rowToRevocation(await insert(this.#db));
+        const records = await insert(this.#db);
         this.#wakeups.emit();
-        return record;
+        return records;
       }
       return this.#db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(${sql.lit(REVOCATION_LOCK_KEY)})`.execute(trx);
-        const record = rowToRevocation(await insert(trx));
+        const records = await insert(trx);
         // Delivered to every listening replica when (and only if) this transaction commits.
-        await sql`select pg_notify(${REVOCATION_CHANNEL}, ${String(record.seq)})`.execute(trx);
-        return record;
+        const last = records[records.length - 1]!;
+        await sql`select pg_notify(${REVOCATION_CHANNEL}, ${String(last.seq)})`.execute(trx);
+        return records;
       });
     });
   }

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { createStore, parseDatabaseUrl } from '../../src/store/index.js';
-import { runStoreConformance } from './conformance.js';
+import { revocation, runStoreConformance } from './conformance.js';
 
 const root = mkdtempSync(join(tmpdir(), 'signet-sqlite-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -52,8 +53,11 @@ describe('sqlite store', () => {
 
   test('processes migrating one file at once apply each migration once', async () => {
     const url = `sqlite:${join(root, 'concurrent-migrate', 'signet.db')}`;
-    const outputs = await Promise.all(Array.from({ length: 4 }, () => runFixture(['migrate', url])));
-    for (const out of outputs) assert.equal(out.code, 0, out.stderr);
+    const children = Array.from({ length: 4 }, () => spawnFixture(['migrate', url]));
+    const exits = children.map((child) => collectExit(child));
+    await Promise.all(children.map((child) => waitForLine(child, 'ready')));
+    for (const child of children) child.stdin.write('go\n');
+    for (const out of await Promise.all(exits)) assert.equal(out.code, 0, out.stderr);
     const store = await createStore(url);
     try {
       assert.deepEqual((await store.migrationStatus()).pending, []);
@@ -62,18 +66,26 @@ describe('sqlite store', () => {
     }
   });
 
+  test('a write lock held past busy_timeout by another connection fails with ERR_STORE_UNAVAILABLE', async () => {
+    const path = join(root, 'busy', 'signet.db');
+    const store = await createStore(path, { busyTimeoutMs: 100 });
+    const other = new Database(path);
+    try {
+      await store.migrate();
+      other.exec('begin immediate');
+      await assert.rejects(store.addRevocation(revocation('blocked')), { code: 'ERR_STORE_UNAVAILABLE' });
+      other.exec('rollback');
+      assert.equal((await store.addRevocation(revocation('free'))).value, 'free');
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
   test('an acknowledged revocation survives kill -9 of the writer', async () => {
     const url = `sqlite:${join(root, 'durability', 'signet.db')}`;
     const child = spawnFixture(['write-and-hang', url]);
-    const ack = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const line = out.split('\n').find((l) => l.startsWith('ack '));
-        if (line !== undefined) resolve(line);
-      });
-      child.once('exit', (code) => reject(new Error(`writer exited (${code}) before its ack`)));
-    });
+    const ack = await waitForLine(child, 'ack ');
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
@@ -95,17 +107,28 @@ const fixture = fileURLToPath(new URL('./fixtures/store-child.ts', import.meta.u
 
 function spawnFixture(args: string[]) {
   return spawn(process.execPath, ['--conditions=signet-source', '--import', 'tsx', fixture, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
 
-function runFixture(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawnFixture(args);
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+function collectExit(
+  child: ChildProcessWithoutNullStreams,
+): Promise<{ code: number | null; stderr: string }> {
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
+}
+
+function waitForLine(child: ChildProcessWithoutNullStreams, prefix: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith(prefix));
+      if (line !== undefined) resolve(line);
     });
-    child.once('exit', (code) => resolve({ code, stderr }));
+    child.once('exit', (code) => reject(new Error(`child exited (${code}) before "${prefix}"`)));
   });
 }
