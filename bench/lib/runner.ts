@@ -50,9 +50,9 @@ export interface ContenderResult {
   /** ops per wall-clock second of every round (for reference when the clock is `cpu`). */
   readonly wallSamples?: readonly number[];
   readonly median: number;
-  /** median / primitive median, when the case has a primitive. */
+  /** vs the primitive, when the case has one: median of the per-round ratios ({@link pairedRatio}). */
   readonly vsPrimitive: number | undefined;
-  /** median / fastest peer median, when the case has a peer (for a peer: vs the fastest other peer). */
+  /** vs the fastest peer by median (for a peer: the fastest other peer), paired by round. */
   readonly vsBestPeer: number | undefined;
 }
 
@@ -168,15 +168,33 @@ interface RawResult {
   median: number;
 }
 
-function ratios(results: RawResult[]) {
+/**
+ * Ratio of two contenders as the median of their per-round ratios. Both ran in the same round,
+ * a few hundred milliseconds apart, so load that drifts over seconds hits both and cancels out:
+ * on a shared machine this paired estimate is far steadier than a ratio of two medians.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  if (n === 0) return Number.NaN;
+  const perRound: number[] = [];
+  for (let i = 0; i < n; i++) perRound.push(a[i]! / b[i]!);
+  return median(perRound);
+}
+
+function ratios(results: RawResult[]): ContenderResult[] {
   const primitive = results.find((r) => r.kind === 'primitive');
   return results.map((r): ContenderResult => {
     const peers = results.filter((p) => p.kind === 'peer' && p !== r);
-    const bestPeer = peers.length === 0 ? undefined : Math.max(...peers.map((p) => p.median));
+    // The fastest other peer by median; the ratio against it is paired by round.
+    const bestPeer = peers.reduce<RawResult | undefined>(
+      (b, p) => (b === undefined || p.median > b.median ? p : b),
+      undefined,
+    );
     return {
       ...r,
-      vsPrimitive: primitive === undefined || primitive === r ? undefined : r.median / primitive.median,
-      vsBestPeer: bestPeer === undefined ? undefined : r.median / bestPeer,
+      vsPrimitive:
+        primitive === undefined || primitive === r ? undefined : pairedRatio(r.samples, primitive.samples),
+      vsBestPeer: bestPeer === undefined ? undefined : pairedRatio(r.samples, bestPeer.samples),
     };
   });
 }
