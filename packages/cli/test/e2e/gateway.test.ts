@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ describe('e2e: signet gateway in front of a real upstream', { timeout: 180_000 }
   let gatewayUrl: string;
   let issuer: string;
   let seen: IncomingHttpHeaders[] = [];
+  let adminArgs: string[] = [];
   const tokens: Record<'read' | 'write', string> = { read: '', write: '' };
 
   before(async () => {
@@ -69,6 +70,26 @@ describe('e2e: signet gateway in front of a real upstream', { timeout: 180_000 }
       tokens[scope] = t.stdout.trim();
     }
 
+    const feedClient = await runCli([
+      'clients',
+      'create',
+      '--name',
+      'gateway-feed',
+      '--capability',
+      'revocations',
+      '--admin-url',
+      `http://127.0.0.1:${adminPort}`,
+      '--data',
+      data,
+      '--format',
+      'json',
+    ]);
+    assert.equal(feedClient.code, 0, feedClient.stderr);
+    const feed = JSON.parse(feedClient.stdout) as { client: { client_id: string }; client_secret: string };
+    const feedSecretFile = join(dir, 'feed-secret');
+    writeFileSync(feedSecretFile, feed.client_secret, { mode: 0o600 });
+    adminArgs = ['--admin-url', `http://127.0.0.1:${adminPort}`, '--data', data];
+
     upstream = createServer((req, res) => {
       seen.push(req.headers);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: req.url }));
@@ -93,6 +114,10 @@ describe('e2e: signet gateway in front of a real upstream', { timeout: 180_000 }
         'POST /orders/* orders:write',
         '--mode',
         'both',
+        '--feed-client-id',
+        feed.client.client_id,
+        '--feed-client-secret-file',
+        feedSecretFile,
       ],
       /gateway listening on (\S+)/,
     );
@@ -174,6 +199,29 @@ describe('e2e: signet gateway in front of a real upstream', { timeout: 180_000 }
       'GET orders',
     ]);
     assert.equal(badRoute.code, 2);
+  });
+
+  it('follows the revocation feed: a token revoked with signet revoke is refused within seconds', async () => {
+    const url = `${gatewayUrl}/orders/7`;
+    const auth = { authorization: `Bearer ${tokens.write}` };
+    assert.equal((await fetch(url, { method: 'POST', headers: auth })).status, 200);
+    assert.match(gateway?.stderr() ?? '', /following the revocation feed/);
+    const payload = JSON.parse(Buffer.from(tokens.write.split('.')[1] as string, 'base64url').toString()) as {
+      jti: string;
+    };
+    const r = await runCli(['revoke', '--jti', payload.jti, '--reason', 'e2e', ...adminArgs]);
+    assert.equal(r.code, 0, r.stderr);
+    const deadline = Date.now() + 5000;
+    let status = 200;
+    while (status === 200 && Date.now() < deadline) {
+      status = (await fetch(url, { method: 'POST', headers: auth })).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(status, 401);
+    assert.equal(
+      (await fetch(`${gatewayUrl}/orders/7`, { headers: { authorization: `Bearer ${tokens.read}` } })).status,
+      200,
+    );
   });
 
   it('stops on SIGTERM with exit 0', async () => {
