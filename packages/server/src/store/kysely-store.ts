@@ -251,7 +251,7 @@ export class KyselyStore implements Store {
         const batch = this.#revocationQueue.splice(0, REVOCATION_BATCH);
         try {
           const records = await this.#insertRevocations(batch.map((b) => b.entry));
-          batch.forEach((b, i) => b.resolve(records[i]!));
+          for (const [i, b] of batch.entries()) b.resolve(records[i]!);
         } catch (error) {
           for (const b of batch) b.reject(error);
         }
