@@ -22,6 +22,7 @@ import {
   runLoadRounds,
   runOptions,
   type ServerProcess,
+  sourceVersion,
   spawnServer,
   toCaseResult,
 } from './servers/harness.js';
@@ -163,7 +164,7 @@ export async function run(_args: string[]): Promise<void> {
         'one ES256 token (RFC 9068, 3 claims checked: iss, aud, exp) on every request; req/s counts 2xx only; ' +
         'latency from autocannon (1 ms resolution); medians of the rounds. "req per server CPU-s" divides the ' +
         "2xx responses by the CPU time the server's processes used: it does not depend on the load generator.",
-      `Token: ${tokenFacts(token).bytes} bytes. Fixture issuer requests during the run (every process): ` +
+      `Source: ${JSON.stringify(sourceVersion())}. Token: ${tokenFacts(token).bytes} bytes. Fixture issuer requests during the run (every process): ` +
         [...issuer.hits.entries()].map(([path, n]) => `${path} ${n}`).join(', ') +
         '. get-jwks converts the JWK to PEM with jwk-to-pem (pure JavaScript) on every request, which is ' +
         'most of the README setup\'s cost; the "PEM memoized" row keeps that PEM per kid.',
@@ -207,7 +208,7 @@ export async function run(_args: string[]): Promise<void> {
         ...(gateways.length > 0 ? [toCaseResult('reverse proxy (ES256 bearer)', gateways)] : []),
       ],
       notes,
-      extra: { placement: placement.describe, settings, frameworks, gateways },
+      extra: { placement: placement.describe, settings, source: sourceVersion(), frameworks, gateways },
     });
   } finally {
     await Promise.all(procs.map((p) => p.stop()));

@@ -6,7 +6,7 @@
  * 1 vs 2 `node:cluster` workers.
  *
  * Knobs: BENCH_LOAD_ROUNDS (3), BENCH_LOAD_SECONDS (6), BENCH_LOAD_WARMUP (2), BENCH_LOAD_CONNECTIONS (10),
- * BENCH_RATE_SECONDS (8), BENCH_SERVER_SKIP=pg,replicas,scaling, BENCH_NO_PIN=1.
+ * BENCH_RATE_SECONDS (8), BENCH_SERVER_SKIP=pg,replicas,scaling,signing, BENCH_NO_PIN=1, BENCH_NICE (e.g. -10).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ import {
   runLoadRounds,
   runOptions,
   type ServerProcess,
+  sourceVersion,
   spawnServer,
   toCaseResult,
 } from './servers/harness.js';
@@ -140,7 +141,7 @@ export async function run(_args: string[]): Promise<void> {
   const dirs: string[] = [];
   let pg: Awaited<ReturnType<typeof startPostgres>> | undefined;
   const notes: string[] = [];
-  const extra: Record<string, unknown> = { placement: placement.describe, settings };
+  const extra: Record<string, unknown> = { placement: placement.describe, settings, source: sourceVersion() };
   try {
     // --- the peers and the practical limit
     const clientId = 'bench-client';
@@ -253,6 +254,39 @@ export async function run(_args: string[]): Promise<void> {
       await stopAll(procs.splice(0));
     }
 
+    // --- stretch: what signing costs inside a server (the same endpoint with and without a signature per request)
+    let signing: LoadTargetResult[] = [];
+    if (!skip.has('signing')) {
+      log('\nsigning inside a server: the minimal endpoint with and without signing per request:');
+      const withSign = await spawnServer('minimal', { cpus, env: { ...peerEnv, SCOPE: 'orders:read' } });
+      const noSign = await spawnServer('minimal', {
+        cpus,
+        env: { ...peerEnv, SCOPE: 'orders:read', NOSIGN: '1' },
+      });
+      procs.push(withSign, noSign);
+      const shape = tokenShape(clientId, secret);
+      signing = await runLoadRounds(
+        [
+          {
+            name: 'minimal, signs per request',
+            kind: 'primitive',
+            urls: [withSign.info.url],
+            shape,
+            pids: [withSign.pid],
+          },
+          {
+            name: 'minimal, token signed once',
+            kind: 'peer',
+            urls: [noSign.info.url],
+            shape,
+            pids: [noSign.pid],
+          },
+        ],
+        { ...settings, log },
+      );
+      await stopAll(procs.splice(0));
+    }
+
     // --- report
     const byName = (n: string) => main.find((r) => r.name === n);
     const signet = byName('signet (SQLite)')!;
@@ -263,7 +297,7 @@ export async function run(_args: string[]): Promise<void> {
     notes.push(
       `Placement: ${placement.describe}. autocannon, ${settings.connections} keep-alive connections, pipelining 1; ` +
         'req/s counts 2xx responses only; latency from autocannon (1 ms resolution); medians of the rounds.',
-      `Request: POST /token, client_secret_basic, body \`${BODY}\`.`,
+      `Request: POST /token, client_secret_basic, body \`${BODY}\`. Source: ${JSON.stringify(extra['source'])}.`,
       '',
       '### Token endpoint (medians)',
       '',
@@ -303,15 +337,29 @@ export async function run(_args: string[]): Promise<void> {
         ]),
       );
     }
+    if (signing.length === 2) {
+      const [a, b] = signing as [LoadTargetResult, LoadTargetResult];
+      const us = (1e6 / a.perCpuSecond - 1e6 / b.perCpuSecond).toFixed(0);
+      notes.push(
+        '',
+        '### Signing inside a server (same endpoint, per-request signature vs a token signed once)',
+        '',
+        ...latencyTable(signing, [{ label: 'signs per request', name: a.name }]),
+        '',
+        `CPU per request: ${(1e6 / a.perCpuSecond).toFixed(0)} µs with signing, ${(1e6 / b.perCpuSecond).toFixed(0)} µs ` +
+          `without: one ES256 signature costs about ${us} µs of server CPU here (compare the jose bench's tight loop).`,
+      );
+    }
     writeReport({
       name: 'server',
       options: runOptions(settings),
       results: [
         toCaseResult('token endpoint (client_credentials, ES256)', main),
         ...(scaling.length > 0 ? [toCaseResult('node:cluster 1 vs 2 workers', scaling)] : []),
+        ...(signing.length > 0 ? [toCaseResult('signing inside a server', signing)] : []),
       ],
       notes,
-      extra: { ...extra, main, scaling },
+      extra: { ...extra, main, scaling, signing },
     });
   } finally {
     await stopAll(procs);

@@ -496,3 +496,23 @@ export function loadSettings(defaults: {
 export function runOptions(s: { rounds: number; seconds: number; warmupSeconds: number }): RunOptions {
   return { rounds: s.rounds, sliceMs: s.seconds * 1000, warmupMs: s.warmupSeconds * 1000, clock: 'wall' };
 }
+
+/** The commit the measured code comes from, and whether package sources had uncommitted changes. */
+export function sourceVersion(): { commit: string; dirtyPackages: boolean } {
+  // snapshot.sh runs outside the repository and says which commit it extracted.
+  const given = process.env.BENCH_SOURCE;
+  if (given !== undefined && given !== '') return { commit: given, dirtyPackages: false };
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages/*/src'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).trim();
+    return { commit, dirtyPackages: dirty !== '' };
+  } catch {
+    return { commit: 'unknown', dirtyPackages: false };
+  }
+}

@@ -3,7 +3,9 @@
  * secret (SHA-256, constant-time compare) and signs an ES256 RFC 9068 token with `@signet/jose`. No
  * audit, metrics, rate limiting, scope narrowing or key rotation.
  *
- * Environment: `CLIENT_ID`, `CLIENT_SECRET`, `AUDIENCE`, `SCOPE`, `ISSUER`, `PORT`, `WORKERS`.
+ * Environment: `CLIENT_ID`, `CLIENT_SECRET`, `AUDIENCE`, `SCOPE`, `ISSUER`, `PORT`, `WORKERS`; `NOSIGN=1` answers
+ * a token signed once at start instead of signing per request (the difference is what signing costs inside
+ * a server).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import formbody from '@fastify/formbody';
@@ -23,6 +25,8 @@ await serve(['PORT'], async () => {
     expiresIn: 300,
   });
 
+  const noSign = process.env.NOSIGN === '1';
+  const fixed = sign({ sub: clientId, aud: audience, client_id: clientId, scope, jti: 'fixed' });
   const app = Fastify({ logger: false });
   await app.register(formbody);
   app.post('/token', async (request, reply) => {
@@ -39,13 +43,8 @@ await serve(['PORT'], async () => {
     if (colon < 0 || id !== clientId || !timingSafeEqual(given, digest)) {
       return reply.code(401).send({ error: 'invalid_client' });
     }
-    const token = sign({
-      sub: id,
-      aud: audience,
-      client_id: id,
-      scope,
-      jti: randomBytes(12).toString('base64url'),
-    });
+    const jti = randomBytes(12).toString('base64url');
+    const token = noSign ? fixed : sign({ sub: id, aud: audience, client_id: id, scope, jti });
     reply.header('cache-control', 'no-store');
     return { access_token: token, token_type: 'Bearer', expires_in: 300, scope };
   });

@@ -62,13 +62,19 @@ export function summarize(p: Profile, top = 30, windowSeconds?: number): string 
     fns.set(key, (fns.get(key) ?? 0) + dt);
     areas.set(a, (areas.get(a) ?? 0) + dt);
   }
+  // Percentages are of the busy time (everything but "(idle)"): where the CPU went, whatever the load.
+  const busy = total - (areas.get('(idle)') ?? 0);
   const fmt = (m: Map<string, number>) =>
     [...m.entries()]
+      .filter(([k]) => !k.startsWith('(idle)'))
       .sort((x, y) => y[1] - x[1])
       .slice(0, top)
-      .map(([k, t]) => `${((t / total) * 100).toFixed(1).padStart(5)} %  ${k}`)
+      .map(([k, t]) => `${((t / busy) * 100).toFixed(1).padStart(5)} %  ${k}`)
       .join('\n');
-  return `total ${(total / 1e6).toFixed(2)} s sampled\n\nby area:\n${fmt(areas)}\n\nby function:\n${fmt(fns)}`;
+  return (
+    `${(total / 1e6).toFixed(2)} s sampled, ${(busy / 1e6).toFixed(2)} s busy (percentages are of busy time)\n\n` +
+    `by area:\n${fmt(areas)}\n\nby function:\n${fmt(fns)}`
+  );
 }
 
 if (process.argv[1]?.endsWith('profile-summary.ts')) {

@@ -4,7 +4,8 @@
  * `node:cluster` workers sharing the port.
  *
  * Environment: `SIGNET_BENCH_DATA` (required), `SIGNET_BENCH_DB`, `PORT`, `ADMIN_PORT`, `ISSUER`,
- * `SIGNET_BENCH_LOG_LEVEL` (default `info`: nothing is logged per request).
+ * `SIGNET_BENCH_LOG_LEVEL` (default `info`: nothing is logged per request), `SIGNET_BENCH_AUDIT_MS` (the audit
+ * group-commit interval, to measure what the flushes cost).
  */
 import { createSignetServer, loadConfig } from '@signet/server';
 import { envInt, envString, onStop, serve } from './child.js';
@@ -20,6 +21,9 @@ await serve(['PORT', 'ADMIN_PORT'], async () => {
       issuer: process.env.ISSUER ?? 'http://127.0.0.1',
       logLevel: (process.env.SIGNET_BENCH_LOG_LEVEL ?? 'info') as 'info',
       ...(db ? { database: db } : {}),
+      ...(process.env.SIGNET_BENCH_AUDIT_MS
+        ? { audit: { flushIntervalMs: Number(process.env.SIGNET_BENCH_AUDIT_MS), batchSize: 100_000 } }
+        : {}),
     },
     env: {},
   });
