@@ -19,6 +19,7 @@ export {
   JwtNotYetValid,
   KeyInvalid,
 } from './errors.js';
+export { defaults } from './defaults.js';
 export type { Alg } from './lib/algorithms.js';
 export { ALG_NAMES as algorithms } from './lib/algorithms.js';
 export type { Key } from './lib/key.js';

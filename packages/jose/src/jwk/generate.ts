@@ -2,6 +2,7 @@
  * Key generation.
  */
 import { createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { defaults } from '../defaults.js';
 import { type Alg, algSpec } from '../lib/algorithms.js';
 import type { Key } from '../lib/key.js';
 import { bindKey } from '../lib/key_checks.js';
@@ -32,9 +33,9 @@ export function generateKeyPair(
   const spec = algSpec(alg);
   if (spec === undefined) throw new TypeError('"alg" must be a supported algorithm');
   if (spec.family === 'hmac') throw new TypeError('"alg" is an HMAC algorithm: use generateSecret');
-  const { modulusLength = 2048 } = options;
-  if (!Number.isSafeInteger(modulusLength) || modulusLength < 2048) {
-    throw new TypeError('"modulusLength" must be an integer of at least 2048');
+  const { modulusLength = defaults.rsaModulusLength } = options;
+  if (!Number.isSafeInteger(modulusLength) || modulusLength < defaults.minRsaBits) {
+    throw new TypeError(`"modulusLength" must be an integer of at least ${defaults.minRsaBits}`);
   }
   if (options.kid !== undefined && typeof options.kid !== 'string')
     throw new TypeError('"kid" must be a string');

@@ -3,6 +3,7 @@
  * cached, refreshed on unknown `kid` at most once per cooldown, single-flight, with a bounded
  * stale window during outages.
  */
+import { defaults } from '../defaults.js';
 import {
   JoseError,
   JwksInvalid,
@@ -54,14 +55,8 @@ export interface RemoteKeySetOptions {
   duplicateKid?: 'reject' | 'try-all';
 }
 
-/** Defaults of {@link createRemoteKeySet}. */
-export const REMOTE_KEY_SET_DEFAULTS = Object.freeze({
-  timeout: 5000,
-  cacheMaxAge: 600_000,
-  cooldown: 30_000,
-  maxStale: 3_600_000,
-  maxBytes: 1024 * 1024,
-});
+/** Defaults of {@link createRemoteKeySet} (the same object as `defaults.remoteKeySet`). */
+export const REMOTE_KEY_SET_DEFAULTS = defaults.remoteKeySet;
 
 const OPTION_NAMES = [
   'timeout',

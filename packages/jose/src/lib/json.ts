@@ -15,8 +15,10 @@
  * but a later `Object.assign` or spread by a consumer would turn them into a prototype change.
  */
 
+import { defaults } from '../defaults.js';
+
 /** Default maximum nesting depth of objects and arrays. */
-export const MAX_JSON_DEPTH = 20;
+export const MAX_JSON_DEPTH = defaults.maxJsonDepth;
 
 /** Why strict parsing refused the input. */
 export type JsonFailure = 'syntax' | 'depth' | 'duplicate' | 'proto';

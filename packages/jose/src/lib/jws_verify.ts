@@ -14,13 +14,14 @@
  * `?`, non-canonical tails all fail); a failed verification reports a malformed segment as
  * ERR_JWS_INVALID rather than ERR_JWS_SIGNATURE_INVALID.
  */
+import { defaults } from '../defaults.js';
 import { JoseAlgNotAllowed, JwsInvalid, JwsSignatureInvalid, KeyInvalid } from '../errors.js';
 import { decodeStrictRange, isBase64url } from './base64url.js';
 import { checkCritUnderstood, decodeHeader, type JwsHeader } from './header.js';
 import { INTERNAL, type Key, type KeyImpl } from './key.js';
 
 /** Default maximum token size in bytes. */
-export const DEFAULT_MAX_TOKEN_SIZE = 16384;
+export const DEFAULT_MAX_TOKEN_SIZE = defaults.maxTokenSize;
 
 /** Per-verifier settings, compiled once. */
 export interface JwsConfig {

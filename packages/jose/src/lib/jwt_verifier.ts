@@ -3,6 +3,7 @@
  * per-token work. Used by `createVerifier` and `verifyJwt`.
  */
 import { createHash } from 'node:crypto';
+import { defaults } from '../defaults.js';
 import { JwsInvalid, JwtClaimInvalid, JwtInvalid } from '../errors.js';
 import { decodeStrictRange } from './base64url.js';
 import { type ClaimsConfig, checkClaims, type JwtClaims, normalizeTyp, validityWindow } from './claims.js';
@@ -81,7 +82,7 @@ const OPTION_NAMES = [
 ] as const;
 
 /** Default size of the verified-token cache. */
-export const DEFAULT_CACHE_MAX = 1000;
+export const DEFAULT_CACHE_MAX = defaults.cacheMax;
 
 interface CacheEntry {
   readonly result: VerifiedJwt;
@@ -127,7 +128,7 @@ export function compileVerifierOptions(options: VerifierOptions): CompiledVerifi
       issuer: stringList(options.issuer, 'issuer'),
       audience: stringList(options.audience, 'audience'),
       subject: optionalString(options.subject, 'subject'),
-      clockTolerance: optionalNumber(options.clockTolerance, 'clockTolerance') ?? 0,
+      clockTolerance: optionalNumber(options.clockTolerance, 'clockTolerance') ?? defaults.clockTolerance,
       maxTokenAge: optionalNumber(options.maxTokenAge, 'maxTokenAge'),
       requiredClaims: Object.freeze([...(requiredClaims ?? [])]),
     }),

@@ -4,13 +4,14 @@
  * verifiers that accept whatever key they are given.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { defaults } from '../defaults.js';
 import { KeyInvalid } from '../errors.js';
 import type { AlgSpec } from './algorithms.js';
 import { KeyImpl, makeSign, makeVerify, makeVerifyBytes } from './key.js';
 import { hasRocaFingerprint } from './roca.js';
 
 /** Smallest RSA modulus accepted (RFC 7518 §3.3 requires 2048 bits). */
-export const MIN_RSA_BITS = 2048;
+export const MIN_RSA_BITS = defaults.minRsaBits;
 
 /** Which operations a key may be used for (from JWK `key_ops`, or everything its type allows). */
 export interface KeyUsage {
