@@ -277,7 +277,7 @@ export class KyselyStore implements Store {
         return records;
       }
       return this.#db.transaction().execute(async (trx) => {
-        await sql`select pg_sleep(random() * 0.01)`.execute(trx);
+        await sql`select pg_advisory_xact_lock(${sql.lit(REVOCATION_LOCK_KEY)})`.execute(trx);
         const records = await insert(trx);
         // Delivered to every listening replica when (and only if) this transaction commits.
         const last = records[records.length - 1]!;
