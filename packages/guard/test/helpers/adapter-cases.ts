@@ -68,6 +68,8 @@ export function adapterCases(getBase: () => string, getIssuer: () => FixtureIssu
     assert.equal(r.status, 401);
     assert.equal(r.headers['www-authenticate'], 'Bearer realm="api"');
     assert.deepEqual(r.json(), { error: 'unauthorized', error_description: 'A bearer token is required' });
+    assert.match(String(r.headers['content-type']), /^application\/json/);
+    assert.equal(r.headers['cache-control'], 'no-store');
   });
   it('bad token → 401 invalid_token, generic description', async () => {
     const r = await call(`${getBase()}/orders`, {
