@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runGuard } from '../adapters/common.js';
 import { sendGuardError } from '../adapters/node.js';
+import { guardErrors } from '../errors.js';
 import type { Guard } from '../guard.js';
 import { handleForwardAuth } from './forward-auth.js';
 import { createUpstream, proxyRequest, type Upstream } from './proxy.js';
@@ -109,7 +110,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     try {
       target = normalizeTarget(req.url ?? '/');
     } catch {
-      target = { path: '/', search: '' };
+      req.resume();
+      sendGuardError(res, guardErrors.invalidRequest(guard.options.realm, 'The request target is malformed'));
+      return;
     }
     const scopes = matchRoute(routes, req.method ?? 'GET', target.path)?.scopes ?? [];
     const url = target.path + target.search;

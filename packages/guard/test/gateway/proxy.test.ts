@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createGateway, createGuard, type Gateway, parseRoute } from '../../src/index.js';
 import { bearer, call } from '../helpers/http.js';
@@ -87,6 +88,27 @@ describe('gateway: verifying reverse proxy', () => {
     assert.equal(none.headers['www-authenticate'], 'Bearer realm="api"');
     const unmatched = await call(`${base}/anything`, { headers: bearer(token) });
     assert.equal(unmatched.status, 200, 'unmatched paths need a valid token only');
+  });
+
+  it('answers 400 to a request target it cannot parse, without reaching the upstream', async () => {
+    const before = up.seen.length;
+    const { port } = new URL(base);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => {
+        socket.end(
+          `GET //[ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${iss.sign()}\r\nConnection: close\r\n\r\n`,
+        );
+      });
+      let data = '';
+      socket.on('data', (c) => {
+        data += c;
+      });
+      socket.on('end', () => resolve(data));
+      socket.on('error', reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 400 /);
+    assert.match(raw, /www-authenticate: Bearer realm="api", error="invalid_request"/i);
+    assert.equal(up.seen.length, before);
   });
 
   it('streams request and response bodies', async () => {
