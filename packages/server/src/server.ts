@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildAdminApp } from './admin/app.js';
 import { AuditQueue } from './audit/queue.js';
+import { type AuditSink, startWorkerSink, storeSink } from './audit/sink.js';
 import { ClientAuthenticator } from './clients/authenticate.js';
 import { ClientCache } from './clients/cache.js';
 import { AssertionVerifier } from './clients/private-key-jwt.js';
@@ -62,6 +63,20 @@ async function provisionAdminTokens(store: Store, config: Config, now: number): 
 }
 
 /**
+ * SQLite: audit batches are written by a worker thread on its own connection, so the commit's
+ * fsync never stalls the event loop (better-sqlite3 is synchronous). PostgreSQL: the main store.
+ */
+async function auditSink(store: Store, url: string, logger: Logger): Promise<AuditSink> {
+  if (store.dialect !== 'sqlite' || url.includes(':memory:')) return storeSink(store);
+  try {
+    return await startWorkerSink(url);
+  } catch (err) {
+    logger.warn({ err }, 'audit worker unavailable; writing audit batches on the main thread');
+    return storeSink(store);
+  }
+}
+
+/**
  * Builds the Auth service: opens and migrates the store, loads (or creates) the signing keys,
  * and builds the public and admin apps. It does not listen until `listen()`.
  *
@@ -80,7 +95,8 @@ export async function createSignetServer(
   if (config.dev) await initDataDir(config.dataDir);
   const keyring: Keyring = resolveKeyring(config);
 
-  const store = await createStore(databaseUrl(config));
+  const url = databaseUrl(config);
+  const store = await createStore(url);
   try {
     await store.migrate();
     await provisionAdminTokens(store, config, nowSec());
@@ -90,7 +106,7 @@ export async function createSignetServer(
   }
 
   const metrics = createMetrics();
-  const audit = new AuditQueue(store, {
+  const audit = new AuditQueue(await auditSink(store, url, logger), {
     flushIntervalMs: config.audit.flushIntervalMs,
     batchSize: config.audit.batchSize,
     onError: (err, dropped) => logger.error({ err, dropped }, 'audit flush failed'),
@@ -122,6 +138,7 @@ export async function createSignetServer(
     // Decrypt the signing key now: a wrong KEK must stop the start, not fail every token request.
     keys.signer(nowSec());
   } catch (err) {
+    await audit.close().catch(() => {});
     await store.close();
     throw err;
   }

@@ -1,4 +1,5 @@
-import type { AuditEvent, Store } from '../store/types.js';
+import type { AuditEvent } from '../store/types.js';
+import type { AuditSink } from './sink.js';
 
 /** Where the queue reports failed flushes (the logger in production). */
 export type AuditErrorSink = (err: unknown, dropped: number) => void;
@@ -11,7 +12,7 @@ export type AuditErrorSink = (err: unknown, dropped: number) => void;
  * are dropped and reported).
  */
 export class AuditQueue {
-  readonly #store: Store;
+  readonly #sink: AuditSink;
   readonly #interval: number;
   readonly #batchSize: number;
   readonly #maxQueued: number;
@@ -22,10 +23,10 @@ export class AuditQueue {
   #closed = false;
 
   constructor(
-    store: Store,
+    sink: AuditSink,
     options: { flushIntervalMs: number; batchSize: number; maxQueued?: number; onError: AuditErrorSink },
   ) {
-    this.#store = store;
+    this.#sink = sink;
     this.#interval = options.flushIntervalMs;
     this.#batchSize = options.batchSize;
     this.#maxQueued = options.maxQueued ?? 100_000;
@@ -62,8 +63,8 @@ export class AuditQueue {
     if (this.#queue.length === 0) return;
     const batch = this.#queue;
     this.#queue = [];
-    this.#flushing = this.#store
-      .appendAudit(batch)
+    this.#flushing = this.#sink
+      .append(batch)
       .catch((err: unknown) => {
         // Keep the events for the next attempt (in order), unless closing.
         if (!this.#closed) this.#queue = batch.concat(this.#queue);
@@ -87,12 +88,13 @@ export class AuditQueue {
     return this.#queue.length;
   }
 
-  /** Flushes and stops accepting events. */
+  /** Flushes, stops accepting events and closes the sink. */
   async close(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.flush();
     this.#closed = true;
     if (this.#queue.length > 0) await this.flush();
+    await this.#sink.close();
   }
 }
