@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { runGuard } from '../adapters/common.js';
+import { type AdapterResult, runGuard } from '../adapters/common.js';
+import { guardErrors } from '../errors.js';
 import type { Guard } from '../guard.js';
 import { identityHeaders } from './headers.js';
 import { type CompiledRoute, matchRoute, normalizeTarget } from './routes.js';
@@ -52,20 +53,26 @@ export async function handleForwardAuth(
   const original = originalRequest(req, o.authPath);
   let scopes: readonly string[] = [];
   let url: string | undefined;
-  if (original !== undefined) {
-    try {
+  let result: AdapterResult;
+  try {
+    if (original !== undefined) {
       const { path, search } = normalizeTarget(original.target);
       scopes = matchRoute(o.routes, original.method, path)?.scopes ?? [];
       url = path + search;
-    } catch {
-      url = undefined;
     }
+    result = await runGuard(
+      o.guard,
+      { headers: req.headers, rawHeaders: req.rawHeaders, url },
+      { scopes, authRequired: true },
+    );
+  } catch {
+    // An original target that cannot be parsed cannot be matched against the routes: fail closed.
+    const error = guardErrors.invalidRequest(
+      o.guard.options.realm,
+      'The original request target is malformed',
+    );
+    result = { ok: false, error };
   }
-  const result = await runGuard(
-    o.guard,
-    { headers: req.headers, rawHeaders: req.rawHeaders, url },
-    { scopes, authRequired: true },
-  );
   if (result.ok && result.auth !== undefined) {
     const remaining = Math.floor(result.auth.expiresAt - o.guard.options.now() / 1000);
     const maxAge = Math.max(0, Math.min(o.cacheMaxAge, remaining));
