@@ -33,20 +33,24 @@ export function parseRoute(spec: string): GatewayRoute {
 
 function compilePattern(pattern: string): RegExp {
   const escapeRegex = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  let tail = '';
-  let body = pattern;
+  let tail = '/?';
+  let body = pattern.replace(/\/{2,}/g, '/');
   if (body.endsWith('/*')) {
     body = body.slice(0, -2);
     tail = '(?:/.*)?';
-  } else if (body.endsWith('*') && !body.endsWith('/*')) {
+  } else if (body.endsWith('*')) {
     body = body.slice(0, -1);
     tail = '.*';
+  } else if (body.length > 1 && body.endsWith('/')) {
+    body = body.slice(0, -1);
   }
   const source = body
     .split('*')
     .map((part) => escapeRegex(part))
     .join('[^/]+');
-  return new RegExp(`^${source}${tail}$`);
+  // Case-insensitive, and an optional trailing slash: many frameworks (Express by default) route
+  // `/ORDERS/1/` like `/orders/1`, so a narrower match here would let such a request skip its rule.
+  return new RegExp(`^${source}${tail}$`, 'i');
 }
 
 /** Validates and compiles route rules (first match wins). */
@@ -74,14 +78,26 @@ export function compileRoutes(routes: readonly GatewayRoute[]): CompiledRoute[] 
   });
 }
 
+/** RFC 3986 §2.3: percent-encoded unreserved characters are equivalent to the characters themselves. */
+function decodeUnreserved(target: string): string {
+  return target.replace(/%([0-9A-Fa-f]{2})/g, (match, hex: string) => {
+    const c = String.fromCharCode(Number.parseInt(hex, 16));
+    return /[A-Za-z0-9\-._~]/.test(c) ? c : match.toUpperCase();
+  });
+}
+
 /**
- * The path and query of a request target with dot segments resolved (WHATWG URL parsing also resolves
- * `%2e%2e` and backslashes). Rules match this form, and the proxy forwards this form, so `/orders/../admin`
- * cannot pass a `/orders/*` rule and then reach `/admin` upstream.
+ * The path and query of a request target, normalized so that every spelling of a path meets the same rule:
+ * percent-encoded unreserved characters decoded (`/%6Frders` is `/orders`), dot segments resolved (WHATWG URL
+ * parsing also resolves `%2e%2e` and backslashes) and repeated slashes merged. Rules match this form and the
+ * proxy forwards this form, so `/orders/../admin` cannot pass a `/orders/*` rule and then reach `/admin`.
  */
 export function normalizeTarget(target: string): { path: string; search: string } {
-  const url = new URL(target.startsWith('/') ? target : `/${target}`, 'http://gateway.invalid');
-  return { path: url.pathname, search: url.search };
+  const absolute = target.startsWith('/') ? target : `/${target}`;
+  // Prefixing the origin keeps `//host/x` a path: as a relative reference it would name a host.
+  const url = new URL(`http://gateway.invalid${decodeUnreserved(absolute)}`);
+  if (url.host !== 'gateway.invalid') throw new TypeError('not a path');
+  return { path: url.pathname.replace(/\/{2,}/g, '/'), search: url.search };
 }
 
 /** The first rule matching the method and the normalized path. */

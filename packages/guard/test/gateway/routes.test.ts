@@ -45,6 +45,24 @@ describe('gateway routes', () => {
   it('normalizes dot segments so a rule cannot be sidestepped', () => {
     assert.deepEqual(normalizeTarget('/orders/../admin?x=1'), { path: '/admin', search: '?x=1' });
     assert.deepEqual(normalizeTarget('/orders/%2e%2e/admin'), { path: '/admin', search: '' });
-    assert.equal(normalizeTarget('/a/./b//c').path, '/a/b//c');
+    assert.equal(normalizeTarget('/a/./b//c').path, '/a/b/c');
+  });
+  it('every spelling of a path meets the same rule', () => {
+    const routes = compileRoutes([parseRoute('GET /orders/* orders:read'), parseRoute('GET /admin admin')]);
+    const m = (target: string) => matchRoute(routes, 'GET', normalizeTarget(target).path)?.scopes.join(' ');
+    for (const t of [
+      '/ORDERS/1',
+      '//orders/1',
+      '/%6Frders/1',
+      '/orders//1',
+      '/x/%2E%2E/orders/1',
+      '/orders\\1',
+    ]) {
+      assert.equal(m(t), 'orders:read', t);
+    }
+    for (const t of ['/admin', '/admin/', '/Admin', '//admin']) assert.equal(m(t), 'admin', t);
+    assert.equal(m('/administrator'), undefined);
+    assert.equal(normalizeTarget('//evil.example/x').path, '/evil.example/x');
+    assert.equal(normalizeTarget('/a?q=%7E&b=%2F').search, '?q=~&b=%2F');
   });
 });
