@@ -7,6 +7,7 @@ import {
   type RevocationFeedOptions,
   resolveFeedOptions,
 } from './options.js';
+import { registerFeedMetrics } from './metrics.js';
 import { parseEntry, type RevokedBy, RevocationSet } from './revocation-set.js';
 import { SseParser } from './sse.js';
 
@@ -82,7 +83,10 @@ const UNAVAILABLE = guardErrors.invalidToken('api', 'revocation_feed_unavailable
  * await feed.ready();
  */
 export function createRevocationFeed(options: RevocationFeedOptions): RevocationFeed {
-  return new FeedClient(resolveFeedOptions(options)).api();
+  const o = resolveFeedOptions(options);
+  const feed = new FeedClient(o).api();
+  if (o.metrics !== undefined) registerFeedMetrics(o.metrics.registry, feed.status, o.metrics.prefix);
+  return feed;
 }
 
 class FeedClient {

@@ -5,6 +5,7 @@ export {
   type RevocationFeed,
   type RevocationFeedStatus,
 } from './feed.js';
+export { registerFeedMetrics } from './metrics.js';
 export { FEED_DEFAULTS, type FeedEvent, type RevocationFeedOptions } from './options.js';
 export { type FeedEntry, RevocationSet, type RevokedBy } from './revocation-set.js';
 export { type SseEvent, SseParser } from './sse.js';

@@ -1,3 +1,5 @@
+import type { MetricsRegistry } from '../metrics.js';
+
 /** Defaults of {@link createRevocationFeed} (milliseconds). */
 export const FEED_DEFAULTS = Object.freeze({
   /** How long the guard keeps accepting tokens with the list it has once the feed is lost. */
@@ -45,6 +47,8 @@ export interface RevocationFeedOptions {
   onEvent?: (event: FeedEvent) => void;
   /** Random source in [0, 1) for the backoff jitter (tests). */
   random?: () => number;
+  /** A prom-client registry to expose `<prefix>revocation_feed_*` (prefix default `signet_guard_`). */
+  metrics?: { registry: MetricsRegistry; prefix?: string };
 }
 
 /** The validated options. */
@@ -61,6 +65,7 @@ export interface ResolvedFeedOptions {
   fetch: typeof fetch;
   onEvent: (event: FeedEvent) => void;
   random: () => number;
+  metrics: { registry: MetricsRegistry; prefix: string } | undefined;
 }
 
 function fail(name: string, what: string): never {
@@ -117,5 +122,11 @@ export function resolveFeedOptions(o: RevocationFeedOptions): ResolvedFeedOption
     fetch: fn('fetch', o.fetch) ?? globalThis.fetch,
     onEvent: fn('onEvent', o.onEvent) ?? (() => {}),
     random: fn('random', o.random) ?? Math.random,
+    metrics:
+      o.metrics === undefined
+        ? undefined
+        : typeof o.metrics?.registry?.registerMetric === 'function'
+          ? { registry: o.metrics.registry, prefix: o.metrics.prefix ?? 'signet_guard_' }
+          : fail('metrics.registry', 'a prom-client Registry'),
   });
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { Registry } from 'prom-client';
 import { createRevocationFeed, type RevocationFeed } from '../../src/index.js';
 import { testClock } from '../helpers/clock.js';
 import { authFor, type FakeFeed, startFakeFeed, until } from './fake-feed.js';
@@ -194,6 +195,30 @@ describe('revocation feed client against a scripted server', () => {
     assert.throws(
       () => createRevocationFeed({ issuer: 'http://x', clientId: 'a', clientSecret: 'b', maxStale: -1 }),
       /"maxStale"/,
+    );
+  });
+
+  it('exposes its state and counters through a prom-client registry', async () => {
+    const registry = new Registry();
+    const { server, feed } = await open({ metrics: { registry, prefix: 'g_' } });
+    await feed.ready();
+    await until(() => server.openStreams() === 1 && feed.status().connected);
+    server.event({ seq: 1, kind: 'jti', value: 'm', expires_at: NOW_S + 60 });
+    server.event({ seq: 1, kind: 'jti', value: 'm', expires_at: NOW_S + 60 });
+    await until(() => feed.counters.duplicates === 1);
+    assert.equal(thrown(() => feed.check(authFor({ jti: 'm' }))).reason, 'revoked:jti');
+    const text = await registry.metrics();
+    assert.match(text, /^g_revocation_feed_state\{state="live"\} 1$/m);
+    assert.match(text, /^g_revocation_feed_state\{state="failed"\} 0$/m);
+    assert.match(text, /^g_revocation_feed_entries 1$/m);
+    assert.match(text, /^g_revocation_feed_last_seq 1$/m);
+    assert.match(text, /^g_revocation_feed_events_total\{result="applied"\} 1$/m);
+    assert.match(text, /^g_revocation_feed_events_total\{result="duplicate"\} 1$/m);
+    assert.match(text, /^g_revocation_feed_rejected_total\{reason="revoked"\} 1$/m);
+    assert.match(text, /^g_revocation_feed_connects_total 1$/m);
+    assert.throws(
+      () => createRevocationFeed({ url: server.url, clientId: 'a', clientSecret: 'b', metrics: {} as never }),
+      /"metrics.registry"/,
     );
   });
 });
