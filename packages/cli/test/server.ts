@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSignetServer, initDataDir, loadConfig } from '@signet/server';
+import { clientCreateArgs } from './args.js';
 import { freePort } from './e2e/process.js';
 import { cli } from './helpers.js';
 
@@ -42,8 +43,7 @@ export async function startServer(): Promise<TestServer> {
   };
 }
 
-/** The audience every test client is allowed. */
-export const AUDIENCE = 'https://s2.example';
+export { AUDIENCE } from './args.js';
 
 /**
  * Creates a client through the CLI and returns its id, secret and JSON.
@@ -55,20 +55,7 @@ export async function createClient(
   server: TestServer,
   extra: string[] = [],
 ): Promise<{ id: string; secret: string; client: Record<string, unknown> }> {
-  const r = await cli([
-    'clients',
-    'create',
-    '--name',
-    's1',
-    '--scope',
-    'orders:read orders:write',
-    '--audience',
-    AUDIENCE,
-    ...server.admin,
-    '--format',
-    'json',
-    ...extra,
-  ]);
+  const r = await cli(clientCreateArgs(server.admin, ['--format', 'json', ...extra]));
   if (r.code !== 0) throw new Error(`clients create failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout) as { client: Record<string, unknown>; client_secret: string };
   return { id: out.client.client_id as string, secret: out.client_secret, client: out.client };

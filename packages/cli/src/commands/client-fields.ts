@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../lib/context.js';
 import { parseDuration } from '../lib/duration.js';
 import { UsageError } from '../lib/errors.js';
-import { parseJsonArg, readFileArg } from '../lib/input.js';
+import { collect, parseJsonArg, readFileArg } from '../lib/input.js';
 
 /** The client settings `clients create` and `clients update` share. */
 export interface ClientFieldOptions {
@@ -13,8 +13,6 @@ export interface ClientFieldOptions {
   ttl?: string;
   capability?: string[];
 }
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** `--scope "a b" --scope c` → ['a', 'b', 'c']. */
 const words = (values: string[] | undefined): string[] | undefined =>

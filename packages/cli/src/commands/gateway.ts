@@ -2,6 +2,7 @@ import type { Gateway, GatewayRoute, GuardOptions, RevocationFeed } from '@signe
 import type { Alg } from '@signet/jose';
 import { type Command, Option } from 'commander';
 import type { CliContext } from '../lib/context.js';
+import { collect } from '../lib/input.js';
 import { parseDuration, parsePort } from '../lib/duration.js';
 import { CliError, errorCode, UsageError } from '../lib/errors.js';
 import { parseAlgs } from '../lib/key-input.js';
@@ -26,8 +27,6 @@ interface GatewayFlags extends FeedFlags {
   authPath?: string;
   claimsHeader?: boolean;
 }
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Turns the flags into guard and gateway options; every mistake is a usage error (exit 2). */
 async function options(

@@ -10,8 +10,9 @@ import type { Command } from 'commander';
 import type { CliContext } from '../lib/context.js';
 import { CliError, errorCode, UsageError } from '../lib/errors.js';
 import { parseDuration } from '../lib/duration.js';
-import { parseJsonArg, readFileArg, readValueArg } from '../lib/input.js';
+import { collect, parseJsonArg, readFileArg, readValueArg } from '../lib/input.js';
 import { loadKeyFile, loadVerificationKeys, parseAlgs } from '../lib/key-input.js';
+import { discover } from '../lib/oauth.js';
 import { isoSeconds, note, printData, printJson, withFormat } from '../lib/output.js';
 
 const TIME_CLAIMS = ['iat', 'nbf', 'exp'] as const;
@@ -24,6 +25,20 @@ function renderToken(header: unknown, payload: JwtClaims): string {
     if (typeof value === 'number') lines.push(`${name}: ${isoSeconds(value)}`);
   }
   return lines.join('\n');
+}
+
+/** `--jwks`, or the `jwks_uri` of the issuer's metadata (RFC 8414) when only `--issuer` is given. */
+async function jwksSource(ctx: CliContext, opts: VerifyOptions): Promise<string> {
+  if (opts.jwks !== undefined) return opts.jwks;
+  if (opts.issuer === undefined) throw new UsageError('pass --jwks URL|FILE, or --issuer URL to discover it');
+  const meta = await discover(ctx, opts.issuer.replace(/\/+$/, ''));
+  if (typeof meta.jwks_uri !== 'string') {
+    throw new CliError(
+      'ERR_DISCOVERY_INVALID',
+      `the metadata of ${opts.issuer} has no jwks_uri; pass --jwks`,
+    );
+  }
+  return meta.jwks_uri;
 }
 
 interface DecodeOptions {
@@ -57,8 +72,6 @@ interface SignOptions {
   jti?: boolean;
   format: string;
 }
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /**
  * Registers `signet jwt decode | verify | sign`.
@@ -99,9 +112,9 @@ export function registerJwt(program: Command, ctx: CliContext): void {
       .command('verify')
       .description("verify a token's signature and claims; exit 1 with the error code when it is invalid")
       .argument('<token>', 'the token, or "-" to read it from stdin')
-      .requiredOption(
+      .option(
         '--jwks <url|file>',
-        'JWKS URL, or a file holding a JWKS, one JWK or a PEM public key ("-" = stdin)',
+        'JWKS URL, or a file holding a JWKS, one JWK or a PEM public key ("-" = stdin); default: discovered from --issuer',
       )
       .option('--issuer <url>', 'expected "iss"')
       .option('--audience <aud>', 'expected "aud" (repeatable: any of them)', collect)
@@ -125,7 +138,7 @@ export function registerJwt(program: Command, ctx: CliContext): void {
       throw new UsageError('the token and --jwks cannot both be read from stdin');
     }
     const algorithms: Alg[] | undefined = opts.alg === undefined ? undefined : parseAlgs(opts.alg);
-    const keys = await loadVerificationKeys(ctx, opts.jwks as string, algorithms);
+    const keys = await loadVerificationKeys(ctx, await jwksSource(ctx, opts), algorithms);
     const token = await readValueArg(ctx, tokenArg);
     const options = {
       ...(algorithms === undefined ? {} : { algorithms }),

@@ -108,3 +108,13 @@ export async function readSecret(ctx: CliContext, sources: SecretSources): Promi
   const env = ctx.env[sources.envName];
   return env === undefined || env === '' ? undefined : env;
 }
+
+/**
+ * Commander argument parser for repeatable options: `--aud a --aud b` → `['a', 'b']`.
+ *
+ * @example
+ * command.option('--audience <aud>', 'accepted audience (repeatable)', collect);
+ */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

@@ -257,6 +257,22 @@ describe('signet jwt sign | verify | decode', () => {
     assert.match(r.stderr, /JWT/);
   });
 
+  it('needs --jwks or --issuer to find the keys (exit 2)', async () => {
+    const token = await sign();
+    const r = await cli([
+      'jwt',
+      'verify',
+      token,
+      '--insecure-skip-issuer',
+      '--audience',
+      'https://s2.example',
+      '--alg',
+      'ES256',
+    ]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--jwks/);
+  });
+
   it('refuses to read both the token and the JWKS from stdin (exit 2)', async () => {
     const r = await cli([
       'jwt',

@@ -34,6 +34,18 @@ describe('signet token (discovery + client_credentials against a real in-process
     ]);
     assert.equal(v.code, 0, v.stderr);
     assert.equal(JSON.parse(v.stdout).payload.scope, 'orders:read');
+    const discovered = await cli([
+      'jwt',
+      'verify',
+      t.stdout.trim(),
+      '--issuer',
+      server.issuer,
+      '--audience',
+      AUDIENCE,
+      '--alg',
+      'ES256',
+    ]);
+    assert.equal(discovered.code, 0, `jwks_uri discovered from --issuer: ${discovered.stderr}`);
     const wide = await token(server, c.id, c.secret, ['--scope', 'admin:all']);
     assert.equal(wide.code, 1);
     assert.match(wide.stderr, /invalid_scope/);

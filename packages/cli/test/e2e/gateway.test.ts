@@ -5,9 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { AUDIENCE, clientCreateArgs } from '../args.js';
 import { freePort, kill, type Running, runCli, startCli } from './process.js';
-
-const AUDIENCE = 'https://s2.example';
 
 describe('e2e: signet gateway in front of a real upstream', { timeout: 180_000 }, () => {
   let dir: string;
@@ -41,22 +40,9 @@ describe('e2e: signet gateway in front of a real upstream', { timeout: 180_000 }
       ],
       /listening on/,
     );
-    const created = await runCli([
-      'clients',
-      'create',
-      '--name',
-      's1',
-      '--scope',
-      'orders:read orders:write',
-      '--audience',
-      AUDIENCE,
-      '--admin-url',
-      `http://127.0.0.1:${adminPort}`,
-      '--data',
-      data,
-      '--format',
-      'env',
-    ]);
+    const created = await runCli(
+      clientCreateArgs(['--admin-url', `http://127.0.0.1:${adminPort}`, '--data', data], ['--format', 'env']),
+    );
     assert.equal(created.code, 0, created.stderr);
     const env = Object.fromEntries(
       created.stdout

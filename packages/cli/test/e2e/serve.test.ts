@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as oracle from 'jose';
 import * as oidc from 'openid-client';
+import { AUDIENCE, clientCreateArgs } from '../args.js';
 import { freePort, kill, type Running, runCli, startCli } from './process.js';
 
 const READY = /listening on (\S+) \(admin (\S+)\)/;
-const AUDIENCE = 'https://s2.example';
 
 interface Ports {
   port: number;
@@ -38,23 +38,13 @@ function serveArgs(dir: string, p: Ports, extra: string[] = ['--dev']): string[]
   ];
 }
 
+/** `signet clients list --format json` against the server at `p`. */
+function listClients(data: string, p: Ports) {
+  return runCli(['clients', 'list', '--admin-url', p.adminUrl, '--data', data, '--format', 'json']);
+}
+
 async function createClient(dir: string, p: Ports): Promise<{ id: string; secret: string }> {
-  const r = await runCli([
-    'clients',
-    'create',
-    '--name',
-    's1',
-    '--scope',
-    'orders:read orders:write',
-    '--audience',
-    AUDIENCE,
-    '--admin-url',
-    p.adminUrl,
-    '--data',
-    dir,
-    '--format',
-    'json',
-  ]);
+  const r = await runCli(clientCreateArgs(['--admin-url', p.adminUrl, '--data', dir], ['--format', 'json']));
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { client: { client_id: string }; client_secret: string };
   assert.equal(typeof out.client_secret, 'string');
@@ -251,16 +241,7 @@ describe('e2e: kill -9 during issuance, restart on the same data directory', { t
     server = await startCli(serveArgs(data, p), READY);
     const client = await createClient(data, p);
     const jwksBefore = await (await fetch(`${p.issuer}/.well-known/jwks.json`)).json();
-    const listBefore = await runCli([
-      'clients',
-      'list',
-      '--admin-url',
-      p.adminUrl,
-      '--data',
-      data,
-      '--format',
-      'json',
-    ]);
+    const listBefore = await listClients(data, p);
     assert.equal(listBefore.code, 0, listBefore.stderr);
 
     const basic = `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`;
@@ -293,16 +274,7 @@ describe('e2e: kill -9 during issuance, restart on the same data directory', { t
     assert.ok(!/first run/.test(server.stderr()), 'a restart is not a first run');
     const jwksAfter = await (await fetch(`${p.issuer}/.well-known/jwks.json`)).json();
     assert.deepEqual(jwksAfter, jwksBefore);
-    const listAfter = await runCli([
-      'clients',
-      'list',
-      '--admin-url',
-      p.adminUrl,
-      '--data',
-      data,
-      '--format',
-      'json',
-    ]);
+    const listAfter = await listClients(data, p);
     assert.equal(listAfter.code, 0, listAfter.stderr);
     assert.deepEqual(JSON.parse(listAfter.stdout), JSON.parse(listBefore.stdout));
 
