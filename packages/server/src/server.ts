@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildAdminApp } from './admin/app.js';
 import { AuditQueue } from './audit/queue.js';
-import { type AuditSink, startWorkerSink, storeSink } from './audit/sink.js';
+import { type AuditSink, storeSink } from './audit/sink.js';
 import { ClientAuthenticator } from './clients/authenticate.js';
 import { ClientCache } from './clients/cache.js';
 import { AssertionVerifier } from './clients/private-key-jwt.js';
@@ -63,17 +63,14 @@ async function provisionAdminTokens(store: Store, config: Config, now: number): 
 }
 
 /**
- * SQLite: audit batches are written by a worker thread on its own connection, so the commit's
- * fsync never stalls the event loop (better-sqlite3 is synchronous). PostgreSQL: the main store.
+ * SQLite: audit batches go through a second connection with `synchronous = NORMAL`, so a group
+ * commit does not wait for an fsync on the event loop (better-sqlite3 is synchronous); the audit
+ * log survives a process crash, and may lose its last batches on power loss. Every other write
+ * (clients, keys, revocations) stays fully durable. PostgreSQL: the main store (asynchronous).
  */
-async function auditSink(store: Store, url: string, logger: Logger): Promise<AuditSink> {
+async function auditSink(store: Store, url: string): Promise<AuditSink> {
   if (store.dialect !== 'sqlite' || url.includes(':memory:')) return storeSink(store);
-  try {
-    return await startWorkerSink(url);
-  } catch (err) {
-    logger.warn({ err }, 'audit worker unavailable; writing audit batches on the main thread');
-    return storeSink(store);
-  }
+  return storeSink(await createStore(url, { sqliteSynchronous: 'NORMAL' }), true);
 }
 
 /**
@@ -106,7 +103,7 @@ export async function createSignetServer(
   }
 
   const metrics = createMetrics();
-  const audit = new AuditQueue(await auditSink(store, url, logger), {
+  const audit = new AuditQueue(await auditSink(store, url), {
     flushIntervalMs: config.audit.flushIntervalMs,
     batchSize: config.audit.batchSize,
     onError: (err, dropped) => logger.error({ err, dropped }, 'audit flush failed'),

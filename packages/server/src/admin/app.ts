@@ -18,7 +18,7 @@ import { registerRevocationAdminRoutes } from './revocations.js';
  */
 export function buildAdminApp(ctx: ServerContext): FastifyInstance {
   const app = Fastify(fastifyOptions(ctx, 256 * 1024)) as unknown as FastifyInstance;
-  installErrorHandler(app);
+  installErrorHandler(app, ctx.logger);
   registerClientRoutes(app, ctx);
   registerKeyRoutes(app, ctx);
   registerAuditRoutes(app, ctx);

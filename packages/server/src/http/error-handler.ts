@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import { isStoreUnavailable, OAuthError } from '../errors.js';
 
 /** Fastify's own client errors, rendered as OAuth errors with a fixed public description. */
@@ -43,16 +44,22 @@ export function toOAuthError(err: unknown): OAuthError {
  * or credentials), and renders unknown routes as 404.
  *
  * @example
- * installErrorHandler(app);
+ * installErrorHandler(app, logger);
  */
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const e = toOAuthError(err);
     if (e.status >= 500 && e.status !== 503) {
-      request.log.error({ err, route: request.routeOptions.url }, 'request failed');
+      logger.error({ err, route: request.routeOptions.url, reqId: request.id }, 'request failed');
     } else {
-      request.log.info(
-        { status: e.status, error: e.error, detail: e.detail, route: request.routeOptions.url },
+      logger.info(
+        {
+          status: e.status,
+          error: e.error,
+          detail: e.detail,
+          route: request.routeOptions.url,
+          reqId: request.id,
+        },
         'request refused',
       );
     }

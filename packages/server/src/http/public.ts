@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { registerFeedRoutes } from '../feed/routes.js';
 import { registerRevocationRoutes } from '../revocation/routes.js';
@@ -8,11 +8,13 @@ import { parseForm } from './form.js';
 import { registerHealthRoutes } from './health.js';
 import { registerTokenRoute } from './token.js';
 
-/** Fastify options shared by both listeners. */
+/**
+ * Fastify options shared by both listeners. Fastify gets no logger: a per-request child logger
+ * costs CPU on the hot path, and nothing is logged per request anyway; the error handler logs
+ * through the server's logger.
+ */
 export function fastifyOptions(ctx: ServerContext, bodyLimit: number) {
   return {
-    loggerInstance: ctx.logger,
-    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
     trustProxy: ctx.config.trustProxy,
     return503OnClosing: true,
@@ -38,7 +40,7 @@ export function buildPublicApp(ctx: ServerContext): FastifyInstance {
       done(err as Error, undefined);
     }
   });
-  installErrorHandler(app);
+  installErrorHandler(app, ctx.logger);
   registerTokenRoute(app, ctx);
   registerDiscoveryRoutes(app, ctx);
   registerRevocationRoutes(app, ctx);

@@ -21,6 +21,12 @@ export interface StoreOptions {
   statementTimeoutMs?: number;
   /** SQLite: how long a writer waits for another process's lock (default 5000 ms). */
   busyTimeoutMs?: number;
+  /**
+   * SQLite: `NORMAL` skips the fsync per commit (still safe against a process crash in WAL mode,
+   * not against power loss). Only for data that tolerates that, e.g. the audit log's own
+   * connection. Default `FULL`.
+   */
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
 }
 
 /** A parsed database URL. */
@@ -91,7 +97,7 @@ function openSqlite(path: string, options: StoreOptions): Kysely<Schema> {
   // WAL: readers never block the writer. synchronous=FULL: a commit is fsynced before it returns,
   // so an acknowledged write survives power loss, not only a process crash.
   database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = FULL');
+  database.pragma(`synchronous = ${options.sqliteSynchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   database.pragma('foreign_keys = ON');
   return new Kysely<Schema>({ dialect: new SignetSqliteDialect({ database }) });
