@@ -17,9 +17,9 @@ import { internalOf, type Key } from './key.js';
  * ```
  */
 export function verifyRaw(key: Key, data: Uint8Array, signature: Uint8Array): boolean {
-  // The function the compact verifier calls: it takes the signing input as latin1 text (one char
-  // per byte) and the signature segment as canonical base64url, exactly as handed over here.
-  const verify = internalOf(key).verifySegment;
+  // The key's raw-bytes check: the same per-algorithm closure as the compact verifier's (length,
+  // PSS salt, curve), fed the message as latin1 text (one char per byte) and the signature bytes.
+  const verify = internalOf(key).verify;
   if (verify === undefined) throw new TypeError('"key" cannot verify');
-  return verify(Buffer.from(data).toString('latin1'), Buffer.from(signature).toString('base64url'));
+  return verify(Buffer.from(data).toString('latin1'), Buffer.from(signature));
 }

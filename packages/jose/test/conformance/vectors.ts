@@ -97,6 +97,7 @@ export class Tally {
   readonly skipped = new Map<string, number>();
   readonly reviewed = new Map<string, number>();
   readonly codes = new Map<string, number>();
+  readonly notes = new Map<string, number>();
 
   skip(reason: string): void {
     this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1);
@@ -104,12 +105,17 @@ export class Tally {
   review(reason: string): void {
     this.reviewed.set(reason, (this.reviewed.get(reason) ?? 0) + 1);
   }
+  /** Counts an observation that is neither a skip nor a reversal (e.g. how an `acceptable` case went). */
+  note(label: string): void {
+    this.notes.set(label, (this.notes.get(label) ?? 0) + 1);
+  }
   code(code: string): void {
     this.codes.set(code, (this.codes.get(code) ?? 0) + 1);
   }
   summary(file: string): string {
     const skipped = [...this.skipped].map(([r, n]) => `${n} skipped (${r})`);
     const reviewed = [...this.reviewed].map(([r, n]) => `${n} reversed by review (${r})`);
+    const notes = [...this.notes].map(([r, n]) => `${n} ${r}`);
     const codes = [...this.codes].map(([c, n]) => `${c}×${n}`).join(' ');
     return [
       `${file}: ${this.run} run, ${this.passed} passed`,
