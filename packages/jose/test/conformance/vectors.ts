@@ -121,6 +121,7 @@ export class Tally {
       `${file}: ${this.run} run, ${this.passed} passed`,
       ...skipped,
       ...reviewed,
+      ...notes,
       codes && `rejections: ${codes}`,
     ]
       .filter(Boolean)
