@@ -208,7 +208,7 @@ function finish(
 function cacheKeyOf(token: unknown): string | undefined {
   // sha256 of the exact token bytes: collision-resistant, and the cache never holds tokens.
   return typeof token === 'string' && token.length <= 1 << 20
-    ? createHash('sha256').update(token, 'latin1').digest('base64')
+    ? createHash('sha256').update(token, 'utf8').digest('base64')
     : undefined;
 }
 

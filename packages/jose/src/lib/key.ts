@@ -12,7 +12,7 @@ export const INTERNAL: unique symbol = Symbol('signet.jose.key');
 
 /** Signs the JWS signing input (ASCII). */
 export type SignFn = (input: string) => Buffer;
-/** Verifies the JWS signing input (ASCII) against the signature bytes. Never throws. */
+/** Verifies raw bytes given as a latin1 string (one char per byte) against the signature bytes. Never throws. */
 export type VerifyFn = (input: string, signature: Buffer) => boolean;
 /**
  * Verifies the JWS signing input (ASCII) against the signature segment (base64url, alphabet
@@ -83,23 +83,23 @@ export function makeSign(spec: AlgSpec, keyObject: KeyObject): SignFn {
       const h = hash as string;
       // node's createHmac is measurably faster with the raw bytes than with a KeyObject.
       const secret = keyObject.export();
-      return (input) => createHmac(h, secret).update(input, 'latin1').digest();
+      return (input) => createHmac(h, secret).update(input, 'utf8').digest();
     }
     case 'rsa':
-      return (input) => sign(hash, Buffer.from(input, 'latin1'), keyObject);
+      return (input) => sign(hash, Buffer.from(input, 'utf8'), keyObject);
     case 'pss': {
       // RFC 7518 §3.5: salt length equals the hash output, MGF1 with the same hash (OpenSSL's
       // default MGF1 hash is the signature hash).
       const opts = { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.hashLength };
-      return (input) => sign(hash, Buffer.from(input, 'latin1'), opts);
+      return (input) => sign(hash, Buffer.from(input, 'utf8'), opts);
     }
     case 'ec': {
       // RFC 7518 §3.4: JOSE carries r||s (IEEE P1363), never DER.
       const opts = { key: keyObject, dsaEncoding: 'ieee-p1363' as const };
-      return (input) => sign(hash, Buffer.from(input, 'latin1'), opts);
+      return (input) => sign(hash, Buffer.from(input, 'utf8'), opts);
     }
     case 'ed':
-      return (input) => sign(null, Buffer.from(input, 'latin1'), keyObject);
+      return (input) => sign(null, Buffer.from(input, 'utf8'), keyObject);
   }
 }
 
@@ -112,8 +112,17 @@ export function makeVerifyBytes(spec: AlgSpec, segment: VerifySegmentFn): Verify
   return (input, sig) => segment(input, sig.toString('base64url'));
 }
 
-/** Builds the verify closure for a public or secret KeyObject. */
-export function makeVerify(spec: AlgSpec, keyObject: KeyObject): VerifySegmentFn {
+/**
+ * Builds the verify closure for a public or secret KeyObject. `encoding` turns the input text into
+ * bytes: `utf8` for tokens (distinct strings give distinct bytes, so a token with a character
+ * outside ASCII can never share a signature with its ASCII twin, as it could under `latin1`, which
+ * drops the high byte); `latin1` only for the raw-bytes API, where each char is one byte.
+ */
+export function makeVerify(
+  spec: AlgSpec,
+  keyObject: KeyObject,
+  encoding: 'utf8' | 'latin1' = 'utf8',
+): VerifySegmentFn {
   const hash = spec.hash;
   const fixed = spec.signatureLength;
   switch (spec.family) {
@@ -126,25 +135,25 @@ export function makeVerify(spec: AlgSpec, keyObject: KeyObject): VerifySegmentFn
       const chars = Math.ceil(((fixed as number) * 4) / 3);
       return (input, sig) => {
         if (sig.length !== chars) return false;
-        return constantTimeEqual(createHmac(h, secret).update(input, 'latin1').digest('base64url'), sig);
+        return constantTimeEqual(createHmac(h, secret).update(input, encoding).digest('base64url'), sig);
       };
     }
     case 'rsa':
-      return (input, sig) => safeVerify(hash, input, keyObject, sig);
+      return (input, sig) => safeVerify(hash, input, encoding, keyObject, sig);
     case 'pss': {
       const opts = { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.hashLength };
-      return (input, sig) => safeVerify(hash, input, opts, sig);
+      return (input, sig) => safeVerify(hash, input, encoding, opts, sig);
     }
     case 'ec': {
       const opts = { key: keyObject, dsaEncoding: 'ieee-p1363' as const };
       const chars = Math.ceil(((fixed as number) * 4) / 3);
       // Exactly 2·|n| bytes: refuses DER and any other length before OpenSSL sees it. OpenSSL then
       // rejects r or s equal to 0 or ≥ n.
-      return (input, sig) => sig.length === chars && safeVerify(hash, input, opts, sig);
+      return (input, sig) => sig.length === chars && safeVerify(hash, input, encoding, opts, sig);
     }
     case 'ed': {
       const chars = Math.ceil(((fixed as number) * 4) / 3);
-      return (input, sig) => sig.length === chars && safeVerify(null, input, keyObject, sig);
+      return (input, sig) => sig.length === chars && safeVerify(null, input, encoding, keyObject, sig);
     }
   }
 }
@@ -159,11 +168,17 @@ function constantTimeEqual(a: string, b: string): boolean {
 
 type VerifyKey = Parameters<typeof verify>[2];
 
-function safeVerify(hash: string | null, input: string, key: VerifyKey, sig: string): boolean {
+function safeVerify(
+  hash: string | null,
+  input: string,
+  encoding: 'utf8' | 'latin1',
+  key: VerifyKey,
+  sig: string,
+): boolean {
   const bytes = decodeStrictRange(sig, 0, sig.length);
   if (bytes === undefined) return false;
   try {
-    return verify(hash, Buffer.from(input, 'latin1'), key, bytes);
+    return verify(hash, Buffer.from(input, encoding), key, bytes);
   } catch {
     return false;
   }

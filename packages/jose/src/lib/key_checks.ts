@@ -78,13 +78,13 @@ export function bindKey(
   checkKeyObject(keyObject, spec);
   const type = keyObject.type === 'secret' ? 'secret' : keyObject.type === 'private' ? 'private' : 'public';
   const verifyKeyObject = type === 'private' ? createPublicKey(keyObject) : keyObject;
-  const verifySegment = usage.verify ? makeVerify(spec, verifyKeyObject) : undefined;
+  const verifySegment = usage.verify ? makeVerify(spec, verifyKeyObject, 'utf8') : undefined;
   return new KeyImpl(spec.alg, kid, type, {
     spec,
     keyObject,
     verifyKeyObject,
     sign: type !== 'public' && usage.sign ? makeSign(spec, keyObject) : undefined,
-    verify: verifySegment === undefined ? undefined : makeVerifyBytes(spec, verifySegment),
+    verify: usage.verify ? makeVerifyBytes(spec, makeVerify(spec, verifyKeyObject, 'latin1')) : undefined,
     verifySegment,
   });
 }

@@ -332,3 +332,22 @@ test('crit names are checked as own header members (no prototype lookups)', () =
     throwsCode(() => verifyCompact(token, secret, { crit: { [name]: true } }), 'ERR_JWS_INVALID');
   }
 });
+
+test('signatures are over the UTF-8 of the token text: a non-ASCII twin never verifies', () => {
+  const token = hs256(H, P, secretBytes);
+  const i = token.lastIndexOf('.') - 1;
+  const twin = token.slice(0, i) + String.fromCharCode(0x100 + token.charCodeAt(i)) + token.slice(i + 1);
+  throwsCode(() => verifyCompact(twin, secret), 'ERR_JWS_INVALID');
+  const { privateKey, publicKey } = generateKeyPair('EdDSA');
+  const ed = signCompact('payload', privateKey);
+  const j = ed.lastIndexOf('.') - 1;
+  const edTwin = ed.slice(0, j) + String.fromCharCode(0x100 + ed.charCodeAt(j)) + ed.slice(j + 1);
+  throwsCode(() => verifyCompact(edTwin, publicKey), 'ERR_JWS_INVALID');
+  assert.equal(
+    internalOf(publicKey).verifySegment?.(
+      edTwin.slice(0, edTwin.lastIndexOf('.')),
+      ed.slice(ed.lastIndexOf('.') + 1),
+    ),
+    false,
+  );
+});

@@ -95,3 +95,17 @@ test('tokens without exp stay cached until evicted; a fresh verifier starts empt
   assert.equal(v(token), first);
   assert.notEqual(createVerifier(key, { cache: true })(token), first);
 });
+
+test('a token with a non-ASCII twin character neither verifies nor hits the cache', () => {
+  const v = createVerifier(key, { cache: true });
+  const token = createSigner(key)({ sub: 'a' });
+  assert.ok(v(token));
+  // U+0161 has low byte 0x61 ('a'): a latin1 reading would map the twin to the same bytes.
+  const i = token.indexOf('.') + 2;
+  const twin = token.slice(0, i) + String.fromCharCode(0x100 + token.charCodeAt(i)) + token.slice(i + 1);
+  assert.throws(
+    () => v(twin),
+    (e: unknown) => e instanceof Error && 'code' in e,
+  );
+  assert.notEqual(v(token), undefined);
+});
