@@ -3,33 +3,14 @@
  * The nginx configuration is read from docs/gateways.md.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createGateway, createGuard, type Gateway, parseRoute } from '../../src/index.js';
 import { bearer, call } from '../helpers/http.js';
 import { AUDIENCE, type FixtureIssuer, startIssuer } from '../helpers/issuer.js';
-import { ensureNginx, type Nginx, startNginx } from '../helpers/nginx.js';
+import { documentedNginxConfig, ensureNginx, type Nginx, startNginx } from '../helpers/nginx.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
 const INVALID = 'Bearer realm="api", error="invalid_token", error_description="The access token is invalid"';
-
-/**
- * The nginx configuration documented in docs/gateways.md, with the example ports replaced: the test runs
- * exactly what the documentation shows.
- */
-export function documentedNginxConfig(port: number, upstreamPort: number, authPort: number): string {
-  const doc = readFileSync(fileURLToPath(new URL('../../../../docs/gateways.md', import.meta.url)), 'utf8');
-  const block = /```nginx\n([\s\S]*?)```/.exec(doc)?.[1];
-  assert.ok(block !== undefined, 'docs/gateways.md has an nginx block');
-  const replace = (text: string, from: string, to: string) => {
-    assert.ok(text.includes(from), `the documented config contains ${from}`);
-    return text.replaceAll(from, to);
-  };
-  let conf = replace(block, 'server 127.0.0.1:3001;', `server 127.0.0.1:${upstreamPort};`);
-  conf = replace(conf, 'server 127.0.0.1:9000;', `server 127.0.0.1:${authPort};`);
-  return replace(conf, 'listen 80;', `listen 127.0.0.1:${port};`);
-}
 
 // A missing nginx fails the suite (CI installs `nginx-light`); SIGNET_SKIP_NGINX=1 skips it explicitly.
 const skip = process.env.SIGNET_SKIP_NGINX === '1' ? 'SIGNET_SKIP_NGINX=1' : false;

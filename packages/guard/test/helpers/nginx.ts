@@ -3,10 +3,12 @@
  * configuration and its own prefix, pid and log paths in a temporary directory.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The Debian package CI installs for this test. */
 export const NGINX_PACKAGE = 'nginx-light';
@@ -125,4 +127,21 @@ ${http(port)}
     },
     stop,
   };
+}
+
+/**
+ * The nginx configuration documented in docs/gateways.md, with the example ports replaced: the test runs
+ * exactly what the documentation shows.
+ */
+export function documentedNginxConfig(port: number, upstreamPort: number, authPort: number): string {
+  const doc = readFileSync(fileURLToPath(new URL('../../../../docs/gateways.md', import.meta.url)), 'utf8');
+  const block = /```nginx\n([\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(block !== undefined, 'docs/gateways.md has an nginx block');
+  const replace = (text: string, from: string, to: string) => {
+    assert.ok(text.includes(from), `the documented config contains ${from}`);
+    return text.replaceAll(from, to);
+  };
+  let conf = replace(block, 'server 127.0.0.1:3001;', `server 127.0.0.1:${upstreamPort};`);
+  conf = replace(conf, 'server 127.0.0.1:9000;', `server 127.0.0.1:${authPort};`);
+  return replace(conf, 'listen 80;', `listen 127.0.0.1:${port};`);
 }
