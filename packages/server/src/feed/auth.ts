@@ -34,3 +34,17 @@ export async function authenticateFeedClient(
   }
   return client;
 }
+
+/**
+ * Whether a subscriber may keep its stream: the client still exists, is enabled and has the
+ * capability (read through the client cache, so at most `clientAuth.cacheTtl` seconds stale).
+ *
+ * @example
+ * if (!(await feedClientAllowed(ctx, clientId))) stream.end();
+ */
+export async function feedClientAllowed(ctx: ServerContext, clientId: string): Promise<boolean> {
+  const client = await ctx.clients.get(clientId);
+  return (
+    client !== undefined && !client.record.disabled && client.record.capabilities.includes(FEED_CAPABILITY)
+  );
+}

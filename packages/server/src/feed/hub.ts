@@ -67,7 +67,16 @@ export class FeedHub {
       };
       every(this.o.pollIntervalMs, () => this.wake());
       every(this.o.keepAliveMs, () => {
-        for (const s of this.streams) s.keepAlive(KEEP_ALIVE);
+        for (const s of this.streams) {
+          s.keepAlive(KEEP_ALIVE);
+          // A client disabled (or stripped of the capability) after it connected loses its stream.
+          s.allowed().then(
+            (ok) => {
+              if (!ok) s.end();
+            },
+            () => {},
+          );
+        }
       });
     })();
     return this.#started;

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Gauge } from 'prom-client';
 import type { ServerContext } from '../context.js';
 import { invalidRequest } from '../errors.js';
-import { authenticateFeedClient } from './auth.js';
+import { authenticateFeedClient, feedClientAllowed } from './auth.js';
 import { FeedHub } from './hub.js';
 import { FeedStream } from './stream.js';
 import { resetFrame, toWire, type WireRevocation } from './wire.js';
@@ -81,7 +81,7 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: ServerContext): Fe
   });
 
   app.get(FEED_PATHS.stream, async (request, reply) => {
-    await authenticateFeedClient(ctx, request);
+    const client = await authenticateFeedClient(ctx, request);
     const asked = resumePoint(request);
     await hub.start();
     const last = await ctx.store.lastRevocationSeq();
@@ -102,7 +102,8 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: ServerContext): Fe
     }
     if (res.destroyed) return;
     res.write(': ok\n\n');
-    const stream = new FeedStream(hub, res, asked ?? last);
+    const clientId = client.record.id;
+    const stream = new FeedStream(hub, res, asked ?? last, () => feedClientAllowed(ctx, clientId));
     hub.add(stream);
     stream.pump();
   });

@@ -17,10 +17,19 @@ export class FeedStream {
   #again = false;
   #closed = false;
 
-  constructor(hub: FeedHub, res: ServerResponse, cursor: number) {
+  /** Resolves `false` once the subscriber's client may no longer read the feed. */
+  readonly allowed: () => Promise<boolean>;
+
+  constructor(
+    hub: FeedHub,
+    res: ServerResponse,
+    cursor: number,
+    allowed: () => Promise<boolean> = async () => true,
+  ) {
     this.#hub = hub;
     this.#res = res;
     this.cursor = cursor;
+    this.allowed = allowed;
     res.on('close', () => this.#close());
     res.on('drain', () => {
       this.paused = false;

@@ -191,6 +191,39 @@ describe('revocation feed: GET /revocations and /revocations/stream', { timeout:
     }
   });
 
+  test('disabling or narrowing a client commits a client not-before; a disabled feed client loses its stream', async () => {
+    const victim = await t.createClient({ name: 'victim', audiences: ['https://s2'] });
+    const narrow = await t.createClient({ name: 'narrow', scopes: ['a', 'b'], audiences: ['https://s2'] });
+    const feed2 = await t.createClient({ name: 'feed2', capabilities: ['revocations'] });
+    const sse = await openSse(`${base}/revocations/stream`, { authorization: auth });
+    const sse2 = await openSse(`${base}/revocations/stream`, {
+      authorization: basic(feed2.client.client_id, feed2.client_secret!),
+    });
+    try {
+      await sse.until(() => sse.comments.includes('ok') && sse2.comments.includes('ok'));
+      const entryFor = (id: string) =>
+        sse.events.map((e) => JSON.parse(e.data) as Wire).find((w) => w.value === id && w.kind === 'client');
+      assert.equal((await t.admin('POST', `/admin/clients/${victim.client.client_id}/disable`)).status, 200);
+      await sse.until(() => entryFor(victim.client.client_id) !== undefined);
+      assert.ok(entryFor(victim.client.client_id)!.not_before! > Math.floor(t.clock.now() / 1000));
+      assert.equal(
+        (await t.admin('PATCH', `/admin/clients/${narrow.client.client_id}`, { scopes: ['a'] })).status,
+        200,
+      );
+      await sse.until(() => entryFor(narrow.client.client_id) !== undefined);
+      // The feed client itself disabled: its open stream ends at the next keep-alive tick.
+      assert.equal((await t.admin('POST', `/admin/clients/${feed2.client.client_id}/disable`)).status, 200);
+      await Promise.race([
+        sse2.ended,
+        new Promise((_, reject) => setTimeout(() => reject(new Error('the stream was not ended')), 5000)),
+      ]);
+      assert.equal(sse.comments.length > 0, true);
+    } finally {
+      sse.close();
+      sse2.close();
+    }
+  });
+
   // Last: it closes the server.
   test('close() ends open streams first (preClose), so subscribers reconnect at once', async () => {
     const sse = await openSse(`${base}/revocations/stream`, { authorization: auth });
