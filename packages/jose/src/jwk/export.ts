@@ -1,7 +1,7 @@
 /**
  * JWK export and the public half of a private key.
  */
-import { INTERNAL, internalOf, type Key, KeyImpl } from '../lib/key.js';
+import { internalOf, type Key, KeyImpl } from '../lib/key.js';
 import type { Jwk } from './import.js';
 
 /** Options of {@link exportJwk}. */
@@ -55,9 +55,4 @@ export function publicKeyOf(key: Key): Key {
     verify: internal.verify,
     verifySegment: internal.verifySegment,
   });
-}
-
-/** Internal: whether a key may verify (false only for `key_ops` without `verify`). */
-export function canVerify(key: Key): boolean {
-  return (key as KeyImpl)[INTERNAL].verify !== undefined;
 }

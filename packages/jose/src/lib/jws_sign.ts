@@ -1,7 +1,7 @@
 /**
  * Compact JWS signing engine (RFC 7515 §5.1), shared by `signCompact` and the JWT signer.
  */
-import { INTERNAL, internalOf, type Key, type KeyImpl, type SignFn } from './key.js';
+import { internalOf, type Key, type SignFn } from './key.js';
 
 /** Header parameters a caller may not set: the algorithm is the key's, and RFC 7797 is not supported. */
 const RESERVED = new Set(['alg', 'b64']);
@@ -42,9 +42,4 @@ export function encodeHeader(key: Key, extra: Record<string, unknown> | undefine
 export function signSegments(sign: SignFn, headerSegment: string, payloadSegment: string): string {
   const input = headerSegment + '.' + payloadSegment;
   return input + '.' + sign(input).toString('base64url');
-}
-
-/** Internal access for the JWT signer. */
-export function keyInternal(key: Key): KeyImpl[typeof INTERNAL] {
-  return (key as KeyImpl)[INTERNAL];
 }
