@@ -416,6 +416,27 @@ export async function runLoadRounds(
   }));
 }
 
+/**
+ * The median over rounds of `a`'s rate divided by `b`'s rate in the same round: the slices of one round
+ * are adjacent in time, so a slow period of the machine divides out.
+ *
+ * @example
+ * pairedRatio(signet, oidc, 'perCpuSecond'); // 2.7
+ */
+export function pairedRatio(
+  a: LoadTargetResult,
+  b: LoadTargetResult,
+  metric: 'rps' | 'perCpuSecond',
+): number {
+  const n = Math.min(a.samples.length, b.samples.length);
+  const ratios: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const d = b.samples[i]![metric];
+    if (d > 0) ratios.push(a.samples[i]![metric] / d);
+  }
+  return median(ratios);
+}
+
 /** Converts load results into the `CaseResult` of `bench/lib` (ops/s = successful req/s). */
 export function toCaseResult(name: string, results: readonly LoadTargetResult[]): CaseResult {
   const primitive = results.find((r) => r.kind === 'primitive');
