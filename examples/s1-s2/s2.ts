@@ -9,12 +9,13 @@ import { createGuard, nodeHandler } from '@signet/guard';
 import { feedFromEnv } from './feed.js';
 
 const issuer = process.env.ISSUER ?? 'http://localhost:8080';
+const feed = await feedFromEnv(issuer);
 const guard = createGuard({
   issuer,
   audience: process.env.AUDIENCE ?? 'https://s2.example',
   // Short cooldown so a rotated key is picked up quickly in the demo.
   jwks: { cooldown: 1000 },
-  ...feedFromEnv(issuer),
+  ...feed,
 });
 
 const orders = [{ id: 1, item: 'coffee', qty: 2 }];
