@@ -221,4 +221,32 @@ describe('revocation feed client against a scripted server', () => {
       /"metrics.registry"/,
     );
   });
+
+  it('evicts entries once they expire (by the injected clock)', async () => {
+    const { server, feed, clock } = await open({ sweepInterval: 1_000 });
+    server.snapshot = {
+      seq: 2,
+      entries: [
+        { seq: 1, kind: 'jti', value: 'short', not_before: null, expires_at: NOW_S + 10 },
+        { seq: 2, kind: 'subject', value: 'long', not_before: NOW_S, expires_at: NOW_S + 3600 },
+      ],
+    };
+    await feed.ready();
+    await until(() => feed.status().connected);
+    server.event({ seq: 3, kind: 'kid', value: 'k', expires_at: NOW_S + 20 });
+    await until(() => feed.status().entries === 3);
+    clock.advance(10_000);
+    // Expired entries kill nothing even before the sweep.
+    assert.equal(thrown(() => feed.check(authFor({ jti: 'short' }))).reason, undefined);
+    assert.equal(thrown(() => feed.check(authFor({ kid: 'k' }))).reason, 'revoked:kid');
+    // The periodic sweep (every sweepInterval of the injected clock) drops them from memory.
+    await until(() => feed.status().entries === 2, 5000, 'the sweep');
+    clock.advance(10_000);
+    assert.equal(feed.sweep(), 1);
+    assert.equal(feed.status().entries, 1);
+    assert.equal(
+      thrown(() => feed.check(authFor({ sub: 'long', iat: NOW_S - 1 }))).reason,
+      'revoked:subject',
+    );
+  });
 });
