@@ -11,9 +11,9 @@ export function generateClientSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** A new `client_id`: 96 random bits, base64url (16 characters; short to keep tokens small). */
+/** A new `client_id`: 72 random bits, base64url (12 characters; short to keep tokens small). */
 export function generateClientId(): string {
-  return randomBytes(12).toString('base64url');
+  return randomBytes(9).toString('base64url');
 }
 
 /**

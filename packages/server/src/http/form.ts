@@ -3,6 +3,10 @@ import { invalidRequest, OAuthError } from '../errors.js';
 /** A parsed `application/x-www-form-urlencoded` body: every name with all its values, in order. */
 export type Form = Record<string, string[]>;
 
+/** Names that occurred more than once, recorded while parsing (absent when none: the usual case). */
+const REPEATED: unique symbol = Symbol('repeated');
+type ParsedForm = Form & { [REPEATED]?: string[] };
+
 /** Longest accepted value of one parameter (assertions are longer than anything else). */
 const MAX_VALUE = 2048;
 const MAX_LONG_VALUE = 8192;
@@ -44,7 +48,10 @@ export function parseForm(body: string): Form {
     }
     const values = form[name];
     if (values === undefined) form[name] = [value];
-    else values.push(value);
+    else {
+      if (values.length === 1) ((form as ParsedForm)[REPEATED] ??= []).push(name);
+      values.push(value);
+    }
   }
   return form;
 }
@@ -55,10 +62,10 @@ export function parseForm(body: string): Form {
  * (RFC 6749 §3.1).
  */
 export function singleParams(form: Form, multi: ReadonlySet<string>): void {
-  for (const name in form) {
-    if (form[name]!.length > 1 && !multi.has(name)) {
-      throw invalidRequest(`parameter "${name.slice(0, 40)}" is included more than once`);
-    }
+  const repeated = (form as ParsedForm)[REPEATED];
+  if (repeated === undefined) return;
+  for (const name of repeated) {
+    if (!multi.has(name)) throw invalidRequest(`parameter "${name.slice(0, 40)}" is included more than once`);
   }
 }
 

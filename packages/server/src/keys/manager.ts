@@ -192,7 +192,8 @@ export class KeyManager {
   }
 
   async #createKey(times: NewKeyTimes, now: number, actor: string): Promise<string> {
-    const kid = randomBytes(9).toString('base64url');
+    // Short random kid (48 bits; a handful of keys exist at a time): every token carries it.
+    const kid = randomBytes(6).toString('base64url');
     const { privateKey, publicKey } = generateKeyPair(this.#o.alg, { kid });
     const privateJwk = JSON.stringify(exportJwk(privateKey, { private: true }));
     const record: SigningKeyRecord = {
