@@ -49,7 +49,11 @@ export function parseForm(body: string): Form {
     const values = form[name];
     if (values === undefined) form[name] = [value];
     else {
-      if (values.length === 1) ((form as ParsedForm)[REPEATED] ??= []).push(name);
+      if (values.length === 1) {
+        const parsed = form as ParsedForm;
+        if (parsed[REPEATED] === undefined) parsed[REPEATED] = [name];
+        else parsed[REPEATED].push(name);
+      }
       values.push(value);
     }
   }
