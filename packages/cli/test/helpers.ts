@@ -16,6 +16,8 @@ export interface RunOptions {
   cwd?: string;
   /** Resolves when the command should receive SIGTERM (serve, audit tail --follow). */
   signal?: Promise<unknown>;
+  /** fetch used by the command (default the global one). */
+  fetch?: typeof fetch;
   /** Sees stderr as it is written (e.g. to wait for "listening on"). */
   onStderr?: (text: string) => void;
 }
@@ -47,7 +49,7 @@ export async function cli(argv: readonly string[], options: RunOptions = {}): Pr
     stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
-    fetch: globalThis.fetch,
+    fetch: options.fetch ?? globalThis.fetch,
     onSignal(handler) {
       handlers.add(handler);
       return () => handlers.delete(handler);

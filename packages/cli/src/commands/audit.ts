@@ -1,25 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { type AdminClient, type AdminOptions, adminClient, withAdminOptions } from '../lib/admin-client.js';
+import { type AdminOptions, adminClient, withAdminOptions } from '../lib/admin-client.js';
+import { AUDIT_PAGE, type AuditEvent, auditPage, latestEvents } from '../lib/audit-tail.js';
 import type { CliContext } from '../lib/context.js';
 import { parseDuration } from '../lib/duration.js';
 import { UsageError } from '../lib/errors.js';
 import { cell, withFormat } from '../lib/output.js';
-
-/** One audit event as the admin API returns it. */
-interface AuditEvent {
-  id?: number;
-  at?: number;
-  type?: string;
-  clientId?: string | null;
-  data?: Record<string, unknown>;
-  [field: string]: unknown;
-}
-
-interface AuditPage {
-  events: AuditEvent[];
-  last: number;
-}
 
 interface TailOptions extends AdminOptions {
   lines: string;
@@ -27,9 +13,6 @@ interface TailOptions extends AdminOptions {
   interval: string;
   format: string;
 }
-
-/** Largest page the CLI asks for. */
-const PAGE = 500;
 
 function renderEvent(event: AuditEvent): string {
   const { id, at, type, clientId, data, ...rest } = event;
@@ -43,10 +26,6 @@ function renderEvent(event: AuditEvent): string {
     .filter(([, v]) => v !== undefined && v !== null)
     .map(([k, v]) => `${k}=${cell(v)}`);
   return [...head, ...details].join(' ');
-}
-
-async function page(admin: AdminClient, after: number, limit: number): Promise<AuditPage> {
-  return admin.request<AuditPage>('GET', `/admin/audit?after=${after}&limit=${limit}`);
 }
 
 /**
@@ -74,16 +53,9 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     const print = (event: AuditEvent) =>
       ctx.stdout.write(`${opts.format === 'json' ? JSON.stringify(event) : renderEvent(event)}\n`);
 
-    // The API pages forward from a sequence number: read to the end, keeping only the newest `wanted`.
-    let after = 0;
-    let tail: AuditEvent[] = [];
-    for (;;) {
-      const res = await page(admin, after, PAGE);
-      tail = [...tail, ...res.events];
-      if (tail.length > wanted) tail = tail.slice(tail.length - wanted);
-      if (res.events.length === 0 || res.last <= after) break;
-      after = res.last;
-    }
+    const latest = await latestEvents(admin, wanted);
+    let after = latest.cursor;
+    const tail = latest.events;
     tail.forEach(print);
     if (opts.follow !== true) return;
 
@@ -93,10 +65,10 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     });
     try {
       while (!stopped) {
-        const res = await page(admin, after, PAGE);
+        const res = await auditPage(admin, after, AUDIT_PAGE);
         res.events.forEach(print);
         if (res.last > after) after = res.last;
-        if (res.events.length < PAGE) await sleep(intervalMs, undefined, { ref: true });
+        if (res.events.length < AUDIT_PAGE) await sleep(intervalMs, undefined, { ref: true });
       }
     } finally {
       off();

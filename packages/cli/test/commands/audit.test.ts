@@ -33,6 +33,44 @@ describe('signet audit tail', () => {
     assert.ok(!text.stdout.includes(c.secret));
   });
 
+  it('audit tail -n over one API page returns exactly the newest events, without reading the whole log', async () => {
+    const c = await createClient(server);
+    const basic = `Basic ${Buffer.from(`${c.id}:${c.secret}`).toString('base64')}`;
+    const issue = () =>
+      fetch(`${server.issuer}/token`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      }).then((res) => assert.equal(res.status, 200));
+    for (let batch = 0; batch < 24; batch++) await Promise.all(Array.from({ length: 50 }, issue));
+    const r = await cli(['audit', 'tail', '-n', '1100', ...server.admin, '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: number; type: string });
+    assert.equal(events.length, 1100);
+    assert.ok(events.every((e, i) => i === 0 || e.id === (events[i - 1] as { id: number }).id + 1));
+    let eventsRead = 0;
+    const counting: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if (String(input).includes('/admin/audit'))
+        eventsRead += ((await res.clone().json()) as { events: [] }).events.length;
+      return res;
+    };
+    const last3 = await cli(['audit', 'tail', '-n', '3', ...server.admin, '--format', 'json'], {
+      fetch: counting,
+    });
+    assert.ok(eventsRead < 60, `read ${eventsRead} events to print 3`);
+    assert.deepEqual(
+      last3.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+      events.slice(-3),
+    );
+  });
+
   it('audit tail --follow prints new events until interrupted', async () => {
     const c = await createClient(server);
     let stop!: () => void;
