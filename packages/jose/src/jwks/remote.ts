@@ -187,14 +187,18 @@ class RemoteKeySetImpl implements RemoteKeySet {
     const age = this.#lastSuccessAt === undefined ? Number.POSITIVE_INFINITY : now - this.#lastSuccessAt;
     if (set !== undefined && age < s.cacheMaxAge) return set;
     const canStale = set !== undefined && age < s.cacheMaxAge + s.maxStale;
-    // While stale and failing, retry at most once per cooldown instead of on every request.
+    // While the source fails, retry at most once per cooldown instead of on every request: serve
+    // the stale set if there is one within bounds, else fail fast without another request.
     if (
-      canStale &&
       this.#lastError !== undefined &&
       this.#lastFetchAt !== undefined &&
       now - this.#lastFetchAt < s.cooldown
     ) {
-      return set;
+      if (canStale) return set;
+      if (this.#inflight === undefined) {
+        const Err = this.#lastError === JwksTimeout.code ? JwksTimeout : JwksInvalid;
+        throw new Err('JWKS unavailable: the last fetch failed less than "cooldown" ago');
+      }
     }
     try {
       await this.#fetch();

@@ -269,3 +269,17 @@ test('misuse → TypeError', () => {
   throwsTypeError(() => createRemoteKeySet(base, { fetch: 'x' as never }), 'fetch');
   throwsTypeError(() => createRemoteKeySet(base, { ttl: 5 } as never), 'ttl');
 });
+
+test('no key set yet and a failing source: at most one request per cooldown, failing fast in between', async () => {
+  serve('down', 500);
+  hits = 0;
+  const c = clock();
+  const set = createRemoteKeySet(base, { now: c.now, cooldown: 10_000 });
+  await rejectsCode(set.select({ alg: 'ES256', kid: 'k1' }), 'ERR_JWKS_INVALID');
+  for (let i = 0; i < 5; i++) await rejectsCode(set.select({ alg: 'ES256', kid: 'k1' }), 'ERR_JWKS_INVALID');
+  assert.equal(hits, 1);
+  serve(jwks1);
+  c.advance(10_000);
+  assert.equal((await set.select({ alg: 'ES256', kid: 'k1' })).kid, 'k1');
+  assert.equal(hits, 2);
+});
