@@ -85,6 +85,13 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: ServerContext): Fe
     const asked = resumePoint(request);
     await hub.start();
     const last = await ctx.store.lastRevocationSeq();
+    // HEAD (Fastify answers it with this handler): the headers only, never a stream held open.
+    if (request.method === 'HEAD') {
+      return reply
+        .header('content-type', 'text/event-stream; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send();
+    }
     reply.hijack();
     const res = reply.raw;
     // No compression, no proxy buffering (nginx honours X-Accel-Buffering), no caching.

@@ -153,6 +153,15 @@ describe('revocation feed: GET /revocations and /revocations/stream', { timeout:
     }
   });
 
+  test('HEAD on the stream answers the headers and holds nothing open', async () => {
+    const res = await fetch(`${base}/revocations/stream`, {
+      method: 'HEAD',
+      headers: { authorization: auth },
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+  });
+
   test('a resume point the server never handed out gets reset and the stream closes', async () => {
     const snap = await snapshot();
     const sse = await openSse(`${base}/revocations/stream`, {
