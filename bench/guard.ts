@@ -32,7 +32,7 @@ import { tokenFacts } from './servers/token-facts.js';
 const AUDIENCE = 'https://s2.example';
 
 /** A fixture issuer: RFC 8414 and OpenID discovery documents and a JWKS, on a free loopback port. */
-async function startIssuer(
+export async function startIssuer(
   jwks: unknown,
 ): Promise<{ issuer: string; hits: Map<string, number>; close(): Promise<void> }> {
   let issuer = '';

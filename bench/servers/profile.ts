@@ -2,7 +2,8 @@
  * Profiles one token-endpoint target under load: spawns it pinned to core 0 with `--cpu-prof`, warms it up,
  * loads it for a while with autocannon, stops it (which writes the profile) and prints where the CPU went.
  *
- * Usage: `node --conditions=signet-source --import tsx bench/servers/profile.ts [signet|minimal|oidc-provider]`
+ * Usage: `node --conditions=signet-source --import tsx bench/servers/profile.ts [signet|minimal|oidc-provider|hello-<MODE>]`
+ * (`hello-guard-cache`: the guarded hello-world of `bench/guard.ts`).
  * Environment: `PROFILE_SECONDS` (8), `PROFILE_DIR` (a temporary directory), `PROFILE_OFF=1` (no profiler:
  * the throughput alone), `BENCH_NICE`.
  */
@@ -10,7 +11,9 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initDataDir } from '@signet/server';
-import { load, pinLoadGenerator, type ServerProcess, spawnServer } from './harness.js';
+import { createSigner, exportJwk, generateKeyPair } from '@signet/jose';
+import { startIssuer } from '../guard.js';
+import { load, pinLoadGenerator, type RequestShape, type ServerProcess, spawnServer } from './harness.js';
 import { summarize } from './profile-summary.js';
 
 const which = process.argv[2] ?? 'signet';
@@ -24,7 +27,25 @@ pinLoadGenerator();
 let proc: ServerProcess;
 let id = 'bench-client';
 let secret = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
-if (which === 'signet') {
+let shape: RequestShape | undefined;
+if (which.startsWith('hello-')) {
+  // A guarded hello-world (MODE = none, guard, guard-cache, fastify-jwt…) with a fixture issuer.
+  const { privateKey, publicKey } = generateKeyPair('ES256');
+  const issuer = await startIssuer({ keys: [exportJwk(publicKey)] });
+  const token = createSigner(privateKey, { typ: 'at+jwt', issuer: issuer.issuer, expiresIn: 3600 })({
+    sub: 's1',
+    aud: AUDIENCE,
+    client_id: 's1',
+    scope: 'orders:read',
+    jti: 'profile',
+  });
+  proc = await spawnServer('hello', {
+    cpus: '0',
+    env: { MODE: which.slice(6), ISSUER: issuer.issuer, AUDIENCE },
+    nodeFlags: flags,
+  });
+  shape = { method: 'GET', path: '/hello', headers: { authorization: `Bearer ${token}` } };
+} else if (which === 'signet') {
   const dir = mkdtempSync(join(tmpdir(), 'signet-prof-data-'));
   const init = await initDataDir(dir);
   proc = await spawnServer('signet', {
@@ -47,7 +68,7 @@ if (which === 'signet') {
     nodeFlags: flags,
   });
 }
-const shape = {
+shape ??= {
   method: 'POST' as const,
   path: '/token',
   headers: {
@@ -70,3 +91,5 @@ if (flags.length > 0) {
     console.log(summarize(JSON.parse(readFileSync(join(profDir, file), 'utf8')), 35, seconds));
   }
 }
+// The fixture issuer of the hello-* targets keeps the loop alive.
+process.exit(0);
