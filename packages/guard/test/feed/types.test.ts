@@ -12,11 +12,11 @@ import {
 it('feed types reject misuse', () => {
   // @ts-expect-error the client secret is required
   const noSecret: RevocationFeedOptions = { issuer: 'https://auth.example', clientId: 'feed' };
-  // @ts-expect-error maxStale is in milliseconds, a number
   const badStale: RevocationFeedOptions = {
     issuer: 'https://a',
     clientId: 'f',
     clientSecret: 's',
+    // @ts-expect-error maxStale is in milliseconds, a number
     maxStale: '30s',
   };
   const readOnlyCounters = (feed: RevocationFeed) => {
