@@ -31,9 +31,12 @@ export function withAdminOptions(command: Command): Command {
     .option('--admin-url <url>', `admin API base URL (env SIGNET_ADMIN_URL, default ${DEFAULT_ADMIN_URL})`)
     .option(
       '--admin-token-file <file>',
-      'file holding the admin token ("-" = stdin; default <data>/admin-token, env SIGNET_ADMIN_TOKEN)',
+      'file holding the admin token ("-" = stdin; env SIGNET_ADMIN_TOKEN_FILE; default <data>/admin-token)',
     )
-    .option('--admin-token <token>', 'admin token (prefer --admin-token-file or SIGNET_ADMIN_TOKEN)')
+    .option(
+      '--admin-token <token>',
+      'admin token (prefer --admin-token-file, or the token in SIGNET_ADMIN_TOKEN)',
+    )
     .option(
       '--data <dir>',
       `data directory holding admin-token (env SIGNET_DATA, default ${DEFAULT_DATA_DIR})`,
@@ -67,6 +70,8 @@ async function adminToken(ctx: CliContext, options: AdminOptions): Promise<strin
   if (options.adminToken !== undefined) return options.adminToken;
   const env = ctx.env.SIGNET_ADMIN_TOKEN;
   if (env !== undefined && env !== '') return env;
+  const envFile = ctx.env.SIGNET_ADMIN_TOKEN_FILE;
+  if (envFile !== undefined && envFile !== '') return readTokenFile(ctx, envFile, true);
   const dataDir = options.data ?? ctx.env.SIGNET_DATA ?? DEFAULT_DATA_DIR;
   return readTokenFile(ctx, join(dataDir, ADMIN_TOKEN_FILE), false);
 }

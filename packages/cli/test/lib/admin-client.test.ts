@@ -41,7 +41,7 @@ describe('admin API client: URL, token sources and errors', () => {
     assert.match(noToken.stderr, /signet init/);
   });
 
-  it('the admin token also comes from SIGNET_ADMIN_TOKEN or --admin-token-file -', async () => {
+  it('the admin token also comes from SIGNET_ADMIN_TOKEN, SIGNET_ADMIN_TOKEN_FILE or --admin-token-file -', async () => {
     const tokenText = readFileSync(join(server.dir, 'admin-token'), 'utf8').trim();
     const env = await cli(
       ['keys', 'list', '--admin-url', server.adminUrl, '--data', join(server.dir, 'nowhere')],
@@ -54,5 +54,12 @@ describe('admin API client: URL, token sources and errors', () => {
       stdin: tokenText,
     });
     assert.equal(stdin.code, 0, stdin.stderr);
+    const envFile = await cli(
+      ['keys', 'list', '--admin-url', server.adminUrl, '--data', join(server.dir, 'nowhere')],
+      {
+        env: { SIGNET_ADMIN_TOKEN_FILE: join(server.dir, 'admin-token') },
+      },
+    );
+    assert.equal(envFile.code, 0, envFile.stderr);
   });
 });
