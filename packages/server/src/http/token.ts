@@ -35,6 +35,7 @@ export function registerTokenRoute(app: FastifyInstance, ctx: ServerContext): vo
     const started = performance.now();
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     let label = 'unsupported';
+    let clientId: string | undefined;
     try {
       const form = formOf(request.body);
       const grantTypes = form['grant_type'];
@@ -51,6 +52,7 @@ export function registerTokenRoute(app: FastifyInstance, ctx: ServerContext): vo
         form,
         ip: request.ip,
       });
+      clientId = client.client.record.id;
       const response = await grant.handle({
         client,
         form,
@@ -58,11 +60,22 @@ export function registerTokenRoute(app: FastifyInstance, ctx: ServerContext): vo
         tokens: ctx.tokens,
         audit: ctx.audit,
       });
-      ctx.metrics.tokenRequest(label, 'issued');
+      ctx.metrics.tokenRequest(label, 'issued', clientId);
       ctx.metrics.issueDuration.observe((performance.now() - started) / 1000);
       return reply.type('application/json; charset=utf-8').send(render(response));
     } catch (err) {
-      ctx.metrics.tokenRequest(label, resultOf(err));
+      const result = resultOf(err);
+      ctx.metrics.tokenRequest(label, result, clientId);
+      if (clientId !== undefined && err instanceof OAuthError) {
+        // Denials after authentication (scope, audience…) are audited; failed authentications are
+        // audited by the authenticator; unauthenticated junk is not (it would let anyone fill the log).
+        ctx.audit.record({
+          at: ctx.nowSec(),
+          type: 'token.denied',
+          clientId,
+          data: { error: err.error, reason: err.detail ?? err.description },
+        });
+      }
       throw err;
     }
   });

@@ -1,6 +1,9 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { FastHistogram } from './histogram.js';
 
+/** Most distinct `client_id` label values kept (bounded cardinality). */
+const MAX_CLIENT_LABELS = 1000;
+
 /** Outcome label of a token request (bounded set, no per-client or per-token labels). */
 export type TokenResult =
   | 'issued'
@@ -30,6 +33,20 @@ export function createMetrics() {
     collect() {
       this.reset();
       for (const c of counts.values()) this.inc({ grant_type: c.grantType, result: c.result }, c.n);
+    },
+  });
+  // Per-client outcome counts: only authenticated clients (registered by an admin, so bounded),
+  // capped at MAX_CLIENT_LABELS ids; beyond that they count as "other".
+  const byClient = new Map<string, { clientId: string; result: string; n: number }>();
+  const clientIds = new Set<string>();
+  new Counter({
+    name: 'signet_client_token_requests_total',
+    help: 'Token requests of authenticated clients by client_id and result',
+    labelNames: ['client_id', 'result'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const c of byClient.values()) this.inc({ client_id: c.clientId, result: c.result }, c.n);
     },
   });
   const issueDuration = new FastHistogram(
@@ -69,12 +86,25 @@ export function createMetrics() {
     signingKeys,
     auditPending,
     revocations,
-    /** Counts one token request (`grantType` must be a registered grant or `unsupported`). */
-    tokenRequest(grantType: string, result: TokenResult): void {
+    /**
+     * Counts one token request (`grantType` must be a registered grant or `unsupported`;
+     * `clientId` only once the client is authenticated).
+     */
+    tokenRequest(grantType: string, result: TokenResult, clientId?: string): void {
       const key = `${grantType}\0${result}`;
       const c = counts.get(key);
       if (c) c.n++;
       else counts.set(key, { grantType, result, n: 1 });
+      if (clientId === undefined) return;
+      let id = clientId;
+      if (!clientIds.has(id)) {
+        if (clientIds.size >= MAX_CLIENT_LABELS) id = 'other';
+        else clientIds.add(id);
+      }
+      const ckey = `${id}\0${result}`;
+      const cc = byClient.get(ckey);
+      if (cc) cc.n++;
+      else byClient.set(ckey, { clientId: id, result, n: 1 });
     },
   };
 }

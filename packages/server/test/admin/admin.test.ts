@@ -170,8 +170,10 @@ describe('admin API', () => {
       'key.created',
       'client.created',
       'token.issued',
+      'token.denied',
       'client.auth_failed',
       'client.secret_rotated',
+      'client.disabled',
     ]) {
       assert.ok(types.has(type), `audit has ${type}`);
     }

@@ -80,5 +80,7 @@ describe('brute-force protection at /token', () => {
     );
     assert.match(res.body, /signet_token_issue_duration_seconds_bucket/);
     assert.match(res.body, /signet_signing_keys\{state="active"\} 1/);
+    assert.ok(res.body.includes(`signet_client_token_requests_total{client_id="${id}",result="issued"}`));
+    assert.ok(!res.body.includes('client_id="guess-'), 'unauthenticated ids never become labels');
   });
 });
