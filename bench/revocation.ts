@@ -150,7 +150,7 @@ export async function run(_args: string[]): Promise<void> {
         if (l > maxLag) maxLag = l;
       }
     }, 100);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
     const headers = { authorization: `Bearer ${api.adminToken}`, 'content-type': 'application/json' };
     const post = async (n: number) => {
       inFlight++;
@@ -175,7 +175,7 @@ export async function run(_args: string[]): Promise<void> {
       const due = Math.floor(((tick + 1) * 10 * RATE) / 1000);
       if (performance.now() - start >= SECONDS * 1000) break;
       while (sent < due) {
-        if (inFlight >= 256) {
+        if (inFlight >= 512) {
           skipped++;
           sent++;
           continue;
@@ -221,7 +221,7 @@ export async function run(_args: string[]): Promise<void> {
       row(`lag per feed (acked − applied), every 100 ms`, lag.summary(), 'seq'),
       '',
       `Acknowledged ${acked} revocations in ${seconds.toFixed(1)} s (${(acked / seconds).toFixed(0)}/s); ` +
-        `${failures} failed, ${skipped} not sent (256 requests already in flight). ` +
+        `${failures} failed, ${skipped} not sent (512 requests already in flight). ` +
         `Every feed had applied everything ${drain.toFixed(0)} ms after the last acknowledgement` +
         `${drained ? '' : ' (**NOT drained within 60 s**)'}; resets: ${resets}; max lag ${maxLag} seq.`,
       `Target ${RATE}/s without any subscriber falling behind: ${
