@@ -217,6 +217,33 @@ export class KeyManager {
   }
 
   /**
+   * Two replicas can create a successor at the same moment (an operator's rotation sent to both, or
+   * a rotation racing a tick). Lock-free resolution: every creator, after its insert, keeps only the
+   * pending successor that sorts first by (`createdAt`, `kid`) and deletes the others — every
+   * replica picks the same one. A deleted duplicate never signed (it was not active yet).
+   */
+  async #dedupeSuccessors(now: number): Promise<void> {
+    const t = this.#o.timing;
+    const records = await this.#o.store.listKeys();
+    const signer = signerAt(records, now);
+    const pending = records
+      .filter(
+        (r) =>
+          r.state !== 'revoked' && r.activatesAt > now && (!signer || r.activatesAt > signer.activatesAt),
+      )
+      .sort((a, b) => a.createdAt - b.createdAt || (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0));
+    if (pending.length < 2) return;
+    const [keep, ...extra] = pending as [SigningKeyRecord, ...SigningKeyRecord[]];
+    for (const r of extra) await this.#o.store.deleteKey(r.kid);
+    if (signer && signer.retiresAt !== keep.activatesAt) {
+      await this.#o.store.updateKey(signer.kid, {
+        retiresAt: keep.activatesAt,
+        removesAt: keep.activatesAt + t.maxTtl + t.clockSkew,
+      });
+    }
+  }
+
+  /**
    * One rotation tick under the `key-rotation` lease (only the lease holder changes keys; every
    * replica reloads). Returns whether this replica held the lease.
    */
@@ -231,7 +258,10 @@ export class KeyManager {
     if (held) {
       const records = await this.#o.store.listKeys();
       const plan = planRotation(records, now, this.#o.timing);
-      if (plan.create) await this.#createKey(plan.create, now, 'rotation');
+      if (plan.create) {
+        await this.#createKey(plan.create, now, 'rotation');
+        await this.#dedupeSuccessors(now);
+      }
       for (const u of plan.update) await this.#o.store.updateKey(u.kid, u.patch);
       for (const kid of plan.remove) {
         await this.#o.store.deleteKey(kid);
@@ -269,6 +299,7 @@ export class KeyManager {
         removesAt: activatesAt + t.maxTtl + t.clockSkew,
       });
     }
+    await this.#dedupeSuccessors(now);
     this.#o.audit.record({ at: now, type: 'key.rotated', clientId: null, data: { activatesAt, actor } });
     await this.reload();
   }
