@@ -1,6 +1,6 @@
 import { guardErrors } from '../errors.js';
-import type { FeedStatus, GuardFeed } from '../options.js';
 import type { Auth } from '../types.js';
+import { FeedFailure, fetchSnapshot, openStream, resetReason } from './http.js';
 import {
   type FeedEvent,
   type ResolvedFeedOptions,
@@ -10,56 +10,7 @@ import {
 import { registerFeedMetrics } from './metrics.js';
 import { parseEntry, type RevokedBy, RevocationSet } from './revocation-set.js';
 import { SseParser } from './sse.js';
-
-/** Plain counters of one feed (no metrics library needed). */
-export interface FeedCounters {
-  /** Entries applied from the stream. */
-  applied: number;
-  /** Entries received again (seq not above the last applied): ignored. */
-  duplicates: number;
-  snapshots: number;
-  /** `reset` events received. */
-  resets: number;
-  /** Streams opened. */
-  connects: number;
-  /** Failed snapshots or streams (network, HTTP status, protocol). */
-  errors: number;
-  /** Tokens rejected because an entry kills them … */
-  rejected_revoked: number;
-  /** … or because the feed has been lost for longer than `maxStale`. */
-  rejected_unavailable: number;
-}
-
-/** What `status()` (and so `guard.health().feed`) reports. */
-export interface RevocationFeedStatus extends FeedStatus {
-  /** `connecting` (no list yet), `live`, `stale` (lost, still accepting), `failed` (rejecting everything). */
-  state: 'connecting' | 'live' | 'stale' | 'failed';
-  lastSeq: number;
-  entries: number;
-  connected: boolean;
-  /** ms: when the last entry was applied / when the server was last heard from. */
-  lastEventAt: number | undefined;
-  lastHeardAt: number | undefined;
-  lastError: string | undefined;
-  counters: Readonly<FeedCounters>;
-}
-
-/** A revocation feed client, to pass as `createGuard({ feed })` (one feed can serve several guards). */
-export interface RevocationFeed extends GuardFeed {
-  /** Throws a 401 `invalid_token` GuardError (reason `revoked:<kind>` or `revocation_feed_unavailable`). */
-  check(auth: Auth): void;
-  status(): RevocationFeedStatus;
-  /** Resolves once the first snapshot is applied (rejects after `timeoutMs`). */
-  ready(timeoutMs?: number): Promise<void>;
-  /** Drops expired entries now (also done every `sweepInterval`); returns how many. */
-  sweep(): number;
-  readonly counters: Readonly<FeedCounters>;
-  close(): Promise<void>;
-}
-
-class FeedFailure extends Error {
-  override readonly name = 'FeedFailure';
-}
+import type { FeedCounters, RevocationFeed, RevocationFeedStatus } from './types.js';
 
 // Built once: a flood of revoked tokens costs no stack traces. The reason only reaches logs and hooks.
 const REVOKED: Record<RevokedBy, Error> = {
@@ -272,72 +223,21 @@ class FeedClient {
     });
   }
 
-  /** Aborts `ac` if `what` has not completed within the timeout. */
-  async #timed<T>(signal: AbortSignal, what: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const ac = new AbortController();
-    const onAbort = () => ac.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => ac.abort(), this.#o.timeout);
-    try {
-      return await what(ac.signal);
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-    }
-  }
-
   async #snapshot(signal: AbortSignal): Promise<void> {
-    const body = await this.#timed(signal, async (s) => {
-      const res = await this.#o.fetch(this.#o.snapshotUrl, {
-        headers: { authorization: this.#o.authorization, accept: 'application/json' },
-        signal: s,
-      });
-      if (res.status !== 200) {
-        await res.body?.cancel();
-        throw new FeedFailure(`snapshot: HTTP ${res.status}`);
-      }
-      return (await res.json()) as { seq?: unknown; entries?: unknown };
-    });
-    if (typeof body.seq !== 'number' || !Number.isSafeInteger(body.seq) || !Array.isArray(body.entries)) {
-      throw new FeedFailure('snapshot: malformed');
-    }
-    const set = new RevocationSet();
-    for (const raw of body.entries) {
-      const e = parseEntry(raw);
-      if (e === undefined) throw new FeedFailure('snapshot: malformed entry');
-      set.apply(e);
-    }
+    const { seq, set } = await fetchSnapshot(this.#o, signal);
     this.#set = set;
-    this.#lastSeq = body.seq;
+    this.#lastSeq = seq;
     this.#lastHeardAt = this.#o.now();
     this.#needSnapshot = false;
     this.#synced = true;
     this.counters.snapshots++;
     this.#clearCaches();
-    this.#o.onEvent({ type: 'snapshot', seq: body.seq, entries: set.size });
+    this.#o.onEvent({ type: 'snapshot', seq, entries: set.size });
     for (const w of this.#readyWaiters.splice(0)) w();
   }
 
   async #stream(signal: AbortSignal, opened: () => void): Promise<string> {
-    // The timeout covers the response head only; the body then lives until `signal` aborts.
-    const timer = setTimeout(() => this.#abort?.abort(), this.#o.timeout);
-    let res: Response;
-    try {
-      res = await this.#o.fetch(this.#o.streamUrl, {
-        headers: {
-          authorization: this.#o.authorization,
-          accept: 'text/event-stream',
-          'last-event-id': String(this.#lastSeq),
-        },
-        signal,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
-    if (res.status !== 200 || res.body === null) {
-      await res.body?.cancel();
-      throw new FeedFailure(`stream: HTTP ${res.status}`);
-    }
+    const body = await openStream(this.#o, this.#lastSeq, signal, () => this.#abort?.abort());
     this.#open = true;
     this.#lastHeardAt = this.#o.now();
     this.counters.connects++;
@@ -349,7 +249,7 @@ class FeedClient {
       if (e.event === 'revocation') this.#onRevocation(e.data);
       else if (e.event === 'reset') reset = e.data;
     });
-    const reader = res.body.getReader();
+    const reader = body.getReader();
     const decoder = new TextDecoder();
     try {
       for (;;) {
@@ -391,14 +291,5 @@ class FeedClient {
     this.counters.applied++;
     this.#clearCaches();
     this.#o.onEvent({ type: 'applied', seq: e.seq, kind: e.kind });
-  }
-}
-
-function resetReason(data: string): string {
-  try {
-    const r = (JSON.parse(data) as { reason?: unknown }).reason;
-    return typeof r === 'string' ? r.slice(0, 64) : 'unknown';
-  } catch {
-    return 'unknown';
   }
 }

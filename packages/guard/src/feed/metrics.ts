@@ -1,5 +1,5 @@
 import type { MetricsRegistry } from '../metrics.js';
-import type { FeedCounters, RevocationFeedStatus } from './feed.js';
+import type { FeedCounters, RevocationFeedStatus } from './types.js';
 
 const STATES: RevocationFeedStatus['state'][] = ['connecting', 'live', 'stale', 'failed'];
 
