@@ -3,7 +3,8 @@ import type { Config } from '@signet/server';
 
 /** What `signet serve` knows when it prints the first-run message. */
 export interface FirstRun {
-  created: readonly string[];
+  /** What `initDataDir` reported: the paths it created, and where the KEK and admin token files are. */
+  init: { created: readonly string[]; kekFile?: string; adminTokenFile?: string };
   database: string | undefined;
   selfCommand: string;
   cwd: string;
@@ -19,10 +20,10 @@ function shortPath(path: string, cwd: string): string {
   return rel !== '' && !rel.startsWith('..') ? rel : path;
 }
 
-function describe(path: string, config: Config): string {
-  if (path.endsWith('/kek')) return 'key-encryption key: keep it secret, back it up';
-  if (path.endsWith('/admin-token')) return 'admin API token; the signet CLI reads it from here';
-  if (path === resolve(config.dataDir) || path.endsWith(config.dataDir)) return 'data directory';
+function describe(path: string, run: FirstRun): string {
+  if (path === run.init.kekFile) return 'key-encryption key: keep it secret, back it up';
+  if (path === run.init.adminTokenFile) return 'admin API token; the signet CLI reads it from here';
+  if (path === resolve(run.cwd, run.config.dataDir)) return 'data directory';
   return '';
 }
 
@@ -35,14 +36,14 @@ function describe(path: string, config: Config): string {
  */
 export function firstRunMessage(run: FirstRun): string {
   const lines = ['signet: first run, created:'];
-  for (const path of run.created) {
-    const what = describe(path, run.config);
+  for (const path of run.init.created) {
+    const what = describe(path, run);
     lines.push(`  ${shortPath(path, run.cwd)}${what === '' ? '' : `  (${what})`}`);
   }
   if (run.database !== undefined) lines.push(`  ${run.database}  (database, migrated)`);
 
   const adminFlags: string[] = [];
-  if (resolve(run.config.dataDir) !== resolve(run.defaultDataDir)) {
+  if (resolve(run.cwd, run.config.dataDir) !== resolve(run.cwd, run.defaultDataDir)) {
     adminFlags.push(`--data ${shellWord(shortPath(resolve(run.cwd, run.config.dataDir), run.cwd))}`);
   }
   if (run.urls.adminUrl.replace(/\/+$/, '') !== run.defaultAdminUrl)

@@ -28,7 +28,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     const dbUrl = databaseUrl(config);
     const dbPath = dbUrl.startsWith('sqlite:') ? dbUrl.slice('sqlite:'.length) : undefined;
     const newDatabase = dbPath !== undefined && !existsSync(dbPath);
-    const created = config.dev ? (await initDataDir(config.dataDir)).created : [];
+    const init = config.dev ? await initDataDir(config.dataDir) : { created: [] };
 
     let server: SignetServer;
     let urls: { publicUrl: string; adminUrl: string };
@@ -39,11 +39,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
       throw startError(err);
     }
 
-    if (created.length > 0 || newDatabase) {
+    if (init.created.length > 0 || newDatabase) {
       note(
         ctx,
         firstRunMessage({
-          created,
+          init,
           database: newDatabase ? dbUrl : undefined,
           selfCommand: ctx.selfCommand,
           cwd: ctx.cwd,

@@ -40,6 +40,7 @@ describe('signet serve (in-process)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(ready, '200');
     assert.match(r.stderr, /first run, created:/);
+    assert.match(r.stderr, /dev +\(data directory\)/);
     assert.match(r.stderr, /dev\/kek +\(key-encryption key/);
     assert.match(r.stderr, /dev\/admin-token +\(admin API token/);
     assert.match(r.stderr, /signet\.db +\(database, migrated\)/);
