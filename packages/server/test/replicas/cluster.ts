@@ -78,6 +78,14 @@ export interface Replica {
   kill(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Settings written to a YAML file passed with `--config`. */
+  config?: Record<string, unknown>;
+  /** Another database of the same cluster (default: the cluster's). */
+  database?: string;
+  timeoutMs?: number;
+}
+
 export interface Cluster {
   pg: PostgresServer;
   database: string;
@@ -86,7 +94,7 @@ export interface Cluster {
   dir: string;
   replicas: Replica[];
   /** Starts a replica (waits, bounded, for its "listening on" line). */
-  start(name: string, options?: { config?: Record<string, unknown>; timeoutMs?: number }): Promise<Replica>;
+  start(name: string, options?: StartOptions): Promise<Replica>;
   /** Kills every replica and removes PostgreSQL and the temporary directory (idempotent). */
   close(): Promise<void>;
 }
@@ -114,17 +122,16 @@ export async function startCluster(options: { issuer?: string } = {}): Promise<C
   const kek = randomBytes(32).toString('base64url');
   const adminToken = randomBytes(32).toString('base64url');
   const replicas: Replica[] = [];
+  // Every spawned process, ready or not: a replica still starting when a test fails is killed too.
+  const killers = new Set<() => Promise<void>>();
 
-  const start = async (
-    name: string,
-    o: { config?: Record<string, unknown>; timeoutMs?: number } = {},
-  ): Promise<Replica> => {
+  const start = async (name: string, o: StartOptions = {}): Promise<Replica> => {
     const data = join(dir, name);
     const port = await freePort();
     const adminPort = await freePort();
     const args = ['--conditions=signet-source', '--import', 'tsx', 'packages/cli/src/bin.ts', 'serve'];
     args.push('--data', data, '--port', String(port), '--admin-port', String(adminPort));
-    args.push('--issuer', issuer, '--db', database);
+    args.push('--issuer', issuer, '--db', o.database ?? database);
     if (o.config !== undefined) {
       const file = join(dir, `${name}.yaml`);
       // JSON is YAML.
@@ -151,6 +158,7 @@ export async function startCluster(options: { issuer?: string } = {}): Promise<C
       }
       await exited;
     };
+    killers.add(kill);
     const timeoutMs = o.timeoutMs ?? 45_000;
     const match = await new Promise<RegExpExecArray>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -214,7 +222,7 @@ export async function startCluster(options: { issuer?: string } = {}): Promise<C
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all(replicas.map((r) => r.kill()));
+      await Promise.all([...killers].map((kill) => kill()));
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,0 +1,116 @@
+/**
+ * Key rotation racing on two real replicas on one PostgreSQL database happens once: both start at
+ * the same moment on an empty database (one first key), then both run the automatic rotation tick
+ * every second under the lease (one successor, never two), then an operator's rotation reaches both
+ * replicas at the same moment (still one successor).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type Cluster, type Replica, request, startCluster, waitFor } from './cluster.js';
+
+interface KeyView {
+  kid: string;
+  state: string;
+  activatesAt: number;
+}
+
+/** Rotation in seconds instead of days: a successor is due 3 s after a key starts signing. */
+const CONFIG = {
+  signing: {
+    rotationPeriod: 60,
+    publishAhead: 57,
+    jwksMaxAge: 0,
+    keyReloadInterval: 1,
+    rotationCheckInterval: 1,
+  },
+  tokens: { defaultTtl: 30, maxTtl: 50 },
+};
+
+async function keys(r: Replica): Promise<KeyView[]> {
+  const res = await r.admin('GET', '/admin/keys');
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body.keys as KeyView[];
+}
+
+async function jwksKids(r: Replica): Promise<string[]> {
+  const res = await request(`${r.publicUrl}/.well-known/jwks.json`);
+  return ((res.body as { keys: { kid: string }[] }).keys ?? []).map((k) => k.kid).sort();
+}
+
+const count = (list: KeyView[], state: string) => list.filter((k) => k.state === state).length;
+
+test('a rotation racing on two replicas happens once', { timeout: 120_000 }, async (t) => {
+  let cluster: Cluster | undefined;
+  t.after(() => cluster?.close());
+  cluster = await startCluster();
+  // Both start together on an empty database: each migrates and wants a first key.
+  const [a, b] = await Promise.all([
+    cluster.start('a', { config: CONFIG }),
+    cluster.start('b', { config: CONFIG }),
+  ]);
+
+  const first = await keys(a);
+  assert.equal(first.length >= 1, true);
+  const firstActive = first.filter((k) => k.state === 'active');
+  assert.equal(firstActive.length, 1, 'one first key although both replicas started at once');
+  assert.equal(
+    first.filter((k) => k.activatesAt <= firstActive[0]!.activatesAt).length,
+    1,
+    'no second first key',
+  );
+
+  // The automatic tick: a successor is due 3 s after the first key; both replicas tick every second.
+  const started = Date.now();
+  const withSuccessor = await waitFor(
+    'the automatic rotation to create a successor',
+    async () => {
+      const list = await keys(b);
+      return count(list, 'next') >= 1 ? list : undefined;
+    },
+    20_000,
+    200,
+  );
+  t.diagnostic(`successor created by the rotation tick ${Date.now() - started} ms after both were up`);
+  // Let both replicas tick several more times: still exactly one successor.
+  await new Promise((r) => setTimeout(r, 4000));
+  for (const r of [a, b]) {
+    const list = await keys(r);
+    assert.equal(list.length, 2, `${r.name}: ${JSON.stringify(list.map((k) => k.state))}`);
+    assert.equal(count(list, 'active'), 1);
+    assert.equal(count(list, 'next'), 1);
+    assert.deepEqual(list.map((k) => k.kid).sort(), withSuccessor.map((k) => k.kid).sort());
+  }
+  await waitFor('both JWKS to publish the successor', async () => {
+    const [ka, kb] = await Promise.all([jwksKids(a), jwksKids(b)]);
+    return ka.length === 2 && JSON.stringify(ka) === JSON.stringify(kb) ? true : undefined;
+  });
+
+  // The audit log (shared) records exactly two key creations.
+  const audit = await a.admin('GET', '/admin/audit?after=0&limit=1000');
+  assert.equal(audit.status, 200);
+  const created = (audit.body.events as { type: string }[]).filter((e) => e.type === 'key.created');
+  assert.equal(created.length, 2, 'two keys created in all');
+});
+
+test('an operator rotation sent to two replicas at the same moment creates one successor', {
+  timeout: 120_000,
+}, async (t) => {
+  let cluster: Cluster | undefined;
+  t.after(() => cluster?.close());
+  cluster = await startCluster();
+  // Default timing (7 days): no successor is due, so each "rotate now" would create one.
+  const a = await cluster.start('a');
+  const b = await cluster.start('b');
+  assert.equal((await keys(a)).length, 1);
+  const [ra, rb] = await Promise.all([
+    a.admin('POST', '/admin/keys/rotate'),
+    b.admin('POST', '/admin/keys/rotate'),
+  ]);
+  assert.equal(ra.status, 200, JSON.stringify(ra.body));
+  assert.equal(rb.status, 200, JSON.stringify(rb.body));
+  for (const r of [a, b]) {
+    const list = await keys(r);
+    assert.equal(count(list, 'active'), 1, JSON.stringify(list));
+    assert.equal(count(list, 'next'), 1, `${r.name}: one successor, not two: ${JSON.stringify(list)}`);
+  }
+});
