@@ -17,7 +17,8 @@ export function fastifyOptions(ctx: ServerContext, bodyLimit: number) {
   return {
     bodyLimit,
     trustProxy: ctx.config.trustProxy,
-    return503OnClosing: true,
+    // While closing, routes keep answering (in-flight and keep-alive requests drain); /readyz says 503.
+    return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
   } as const;
 }

@@ -20,6 +20,7 @@ describe('health', () => {
     const closing = t.server.close();
     const during = await t.server.public.inject({ url: '/readyz' });
     assert.equal(during.statusCode, 503);
+    assert.equal(JSON.parse(during.body).checks.shutdown, 'shutting_down');
     await closing;
     await t.close();
   });
