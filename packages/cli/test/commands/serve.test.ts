@@ -78,6 +78,15 @@ describe('signet serve (in-process)', () => {
     assert.doesNotMatch(r.stderr, /warning/);
   });
 
+  it('after signet init, starts without --dev on the KEK it created', async () => {
+    const data = join(dir, 'initialised');
+    assert.equal((await cli(['init', '--data', data])).code, 0);
+    const r = await serve(['--data', data, '--port', '0', '--admin-port', '0']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /signet\.db +\(database, migrated\)/);
+    assert.doesNotMatch(r.stderr, /key-encryption key:/, 'nothing but the database is created');
+  });
+
   it('refuses to start without a KEK outside --dev (exit 1, says how to get one)', async () => {
     const r = await cli(['serve', '--data', join(dir, 'nokek'), '--port', '0', '--admin-port', '0'], {
       env: { SIGNET_LOG_LEVEL: 'silent' },
