@@ -55,31 +55,47 @@ export class FeedHub {
 
   /** Starts watching the store (once); resolves when `head` is known. */
   start(): Promise<void> {
-    this.#started ??= (async () => {
-      // Watch first, then read the head: a commit in between wakes us, nothing falls in the gap.
+    // A failed start (store unreachable) is retried by the next subscriber, not cached.
+    this.#started ??= this.#start().catch(async (err: unknown) => {
+      this.#started = undefined;
+      const unwatch = this.#unwatch;
+      this.#unwatch = undefined;
+      await unwatch?.().catch(() => {});
+      throw err;
+    });
+    return this.#started;
+  }
+
+  async #start(): Promise<void> {
+    // Watch first, then read the head: a commit in between wakes us, nothing falls in the gap.
+    // Wake-ups before the head is known are held (`#dirty`) and replayed below.
+    this.#reading = true;
+    try {
       this.#unwatch = await this.o.store.watchRevocations(() => this.wake());
       this.head = await this.o.store.lastRevocationSeq();
-      this.floor = this.head;
-      const every = (ms: number, fn: () => void) => {
-        const t = setInterval(fn, ms);
-        t.unref();
-        this.#timers.push(t);
-      };
-      every(this.o.pollIntervalMs, () => this.wake());
-      every(this.o.keepAliveMs, () => {
-        for (const s of this.streams) {
-          s.keepAlive(KEEP_ALIVE);
-          // A client disabled (or stripped of the capability) after it connected loses its stream.
-          s.allowed().then(
-            (ok) => {
-              if (!ok) s.end();
-            },
-            () => {},
-          );
-        }
-      });
-    })();
-    return this.#started;
+    } finally {
+      this.#reading = false;
+    }
+    this.floor = this.head;
+    if (this.#dirty) this.wake();
+    const every = (ms: number, fn: () => void) => {
+      const t = setInterval(fn, ms);
+      t.unref();
+      this.#timers.push(t);
+    };
+    every(this.o.pollIntervalMs, () => this.wake());
+    every(this.o.keepAliveMs, () => {
+      for (const s of this.streams) {
+        s.keepAlive(KEEP_ALIVE);
+        // A client disabled (or stripped of the capability) after it connected loses its stream.
+        s.allowed().then(
+          (ok) => {
+            if (!ok) s.end();
+          },
+          () => {},
+        );
+      }
+    });
   }
 
   /** Something was committed (or the poll fired): read from `head`. Concurrent wake-ups coalesce. */
