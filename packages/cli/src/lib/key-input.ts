@@ -1,5 +1,6 @@
 import {
   type Alg,
+  algorithms,
   createLocalKeySet,
   importJwk,
   importPem,
@@ -12,23 +13,6 @@ import type { CliContext } from './context.js';
 import { CliError, errorCode, UsageError } from './errors.js';
 import { parseJsonArg, readFileArg } from './input.js';
 
-/** The algorithms `--alg` accepts (the `Alg` type of @signet/jose). */
-export const ALGORITHMS: readonly Alg[] = [
-  'HS256',
-  'HS384',
-  'HS512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-];
-
 /**
  * Parses a comma- or space-separated list of algorithm names given to `--alg`.
  *
@@ -39,8 +23,8 @@ export function parseAlgs(value: string): Alg[] {
   const names = value.split(/[\s,]+/).filter((x) => x !== '');
   if (names.length === 0) throw new UsageError('--alg needs at least one algorithm');
   for (const name of names) {
-    if (!(ALGORITHMS as readonly string[]).includes(name)) {
-      throw new UsageError(`--alg: unknown algorithm "${name}" (one of ${ALGORITHMS.join(', ')})`);
+    if (!(algorithms as readonly string[]).includes(name)) {
+      throw new UsageError(`--alg: unknown algorithm "${name}" (one of ${algorithms.join(', ')})`);
     }
   }
   return names as Alg[];

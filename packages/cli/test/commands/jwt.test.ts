@@ -177,6 +177,15 @@ describe('signet jwt sign | verify | decode', () => {
     assert.match(r.stderr, /ERR_J/);
   });
 
+  it('refuses unknown algorithm names such as "none" as a usage error (exit 2)', async () => {
+    const token = await sign();
+    const args = verifyArgs(token);
+    args[args.indexOf('ES256')] = 'none';
+    const r = await cli(args);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown algorithm "none"/);
+  });
+
   it('signs with a PEM key and verifies with the PEM public key', async () => {
     const s = await cli([
       'jwt',
