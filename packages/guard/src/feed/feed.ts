@@ -256,7 +256,13 @@ class FeedClient {
         const { done, value } = await reader.read();
         if (done) return 'ended';
         this.#lastHeardAt = this.#o.now();
-        parser.push(decoder.decode(value, { stream: true }));
+        const applied = this.counters.applied;
+        try {
+          parser.push(decoder.decode(value, { stream: true }));
+        } finally {
+          // Once per received chunk, not per entry: a burst of revocations empties the cache once.
+          if (this.counters.applied !== applied) this.#clearCaches();
+        }
         if (reset !== undefined) {
           this.counters.resets++;
           this.#needSnapshot = true;
@@ -289,7 +295,6 @@ class FeedClient {
     this.#lastSeq = e.seq;
     this.#lastEventAt = this.#o.now();
     this.counters.applied++;
-    this.#clearCaches();
     this.#o.onEvent({ type: 'applied', seq: e.seq, kind: e.kind });
   }
 }
