@@ -1,7 +1,6 @@
 /**
- * Test helpers for the revocation feed: the real Auth service, in-process (`startAuth`) or as a
- * `signet serve` process (`spawnAuth`, restartable on the same data directory and ports), and a client
- * that talks to its public and admin APIs over HTTP.
+ * Test helpers for the revocation feed: the real Auth service as a `signet serve` process (`spawnAuth`,
+ * restartable on the same data directory and ports), and a client for its public and admin APIs.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -9,7 +8,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSignetServer, initDataDir, loadConfig, type SignetServer } from '@signet/server';
 import { call } from '../helpers/http.js';
 import { freePort } from '../helpers/nginx.js';
 
@@ -78,38 +76,6 @@ export function kidOf(token: string): string {
 /** The `jti` of a compact token. */
 export function jtiOf(token: string): string {
   return (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
-}
-
-/** The Auth service in this process on free loopback ports. */
-export async function startAuth(
-  options: { now?: () => number; feed?: Record<string, number> } = {},
-): Promise<{ server: SignetServer; api: AuthApi; close(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'signet-feed-'));
-  const init = await initDataDir(dir);
-  const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
-    flags: {
-      dataDir: dir,
-      issuer,
-      port,
-      adminPort: 0,
-      logLevel: 'silent',
-      http: { shutdownGraceMs: 500 },
-      ...(options.feed ? { feed: options.feed as never } : {}),
-    },
-    env: {},
-  });
-  const server = await createSignetServer(config, options.now ? { now: options.now } : {});
-  const { adminUrl } = await server.listen();
-  return {
-    server,
-    api: new AuthApi(issuer, adminUrl, init.adminToken!),
-    async close() {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** `signet serve` as a real process; `kill()` is kill -9, `start()` restarts on the same data and ports. */
