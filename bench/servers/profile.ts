@@ -7,7 +7,7 @@
  * Environment: `PROFILE_SECONDS` (8), `PROFILE_DIR` (a temporary directory), `PROFILE_OFF=1` (no profiler:
  * the throughput alone), `BENCH_NICE`.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initDataDir } from '@signet/server';
@@ -28,6 +28,7 @@ let proc: ServerProcess;
 let id = 'bench-client';
 let secret = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 let shape: RequestShape | undefined;
+let dataDir: string | undefined;
 if (which.startsWith('hello-')) {
   // A guarded hello-world (MODE = none, guard, guard-cache, fastify-jwt…) with a fixture issuer.
   const { privateKey, publicKey } = generateKeyPair('ES256');
@@ -47,6 +48,7 @@ if (which.startsWith('hello-')) {
   shape = { method: 'GET', path: '/hello', headers: { authorization: `Bearer ${token}` } };
 } else if (which === 'signet') {
   const dir = mkdtempSync(join(tmpdir(), 'signet-prof-data-'));
+  dataDir = dir;
   const init = await initDataDir(dir);
   proc = await spawnServer('signet', {
     cpus: '0',
@@ -83,6 +85,7 @@ console.log(
   `${which}: ${Math.round(s.rps)} req/s, ${Math.round(s.perCpuSecond)} per server CPU-s, p50 ${s.p50} ms, p99 ${s.p99} ms, non-2xx ${s.non2xx}`,
 );
 await proc.stop();
+if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
 if (flags.length > 0) {
   const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
   if (file === undefined) console.log(`no profile in ${profDir}`);
