@@ -75,6 +75,8 @@ const UNAVAILABLE_MESSAGES = [
   'Client has encountered a connection error',
   'Connection ended',
   'the database system is',
+  // pg's client-side `query_timeout`: the server stopped answering (partition, frozen host).
+  'Query read timeout',
 ];
 
 /**
