@@ -66,7 +66,12 @@ export interface Replica {
   /** What the process wrote (stderr: CLI notes; stdout: JSON logs at `warn`). */
   output(): string;
   /** Admin API call with the shared admin token. */
-  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
+  admin(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs?: number,
+  ): Promise<{ status: number; headers: Headers; body: Json }>;
   /** `POST /token` (client_credentials, Basic) with a deadline. */
   token(
     id: string,
@@ -187,12 +192,12 @@ export async function startCluster(options: { issuer?: string } = {}): Promise<C
       child,
       exited,
       output: () => out,
-      admin: async (method, path, body) => {
+      admin: async (method, path, body, timeoutMs = 5000) => {
         const headers: Record<string, string> = { authorization: `Bearer ${adminToken}` };
         if (body !== undefined) headers['content-type'] = 'application/json';
-        const init: RequestInit = { method, headers };
+        const init: RequestInit & { timeoutMs: number } = { method, headers, timeoutMs };
         if (body !== undefined) init.body = JSON.stringify(body);
-        return (await request(adminUrl + path, init)) as { status: number; body: Json };
+        return (await request(adminUrl + path, init)) as { status: number; headers: Headers; body: Json };
       },
       token: async (id, secret, form = {}, timeoutMs = 5000) =>
         (await request(`${publicUrl}/token`, {
