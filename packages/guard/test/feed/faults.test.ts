@@ -53,32 +53,42 @@ describe('e2e faults: the feed loses nothing', { timeout: 240_000 }, () => {
   });
 
   it('kill -9 of the server: guards keep their lists, reconnect after the restart and miss nothing', async () => {
-    const tracked = [track(auth.api.issuer), track(auth.api.issuer)];
-    await Promise.all(tracked.map((t) => t.feed.ready(30_000)));
-    const base = tracked[0]!.feed.status().lastSeq;
-    const seqs: number[] = [];
-    for (let i = 0; i < 5; i++) seqs.push((await auth.api.revoke('jti', `kill-before-${i}`)).seq);
-    await until(() => tracked.every((t) => t.feed.status().lastSeq === seqs.at(-1)), 10_000, 'delivery');
+    // Guards reach the server through a proxy, so the test decides when they may reconnect.
+    const target = new URL(auth.api.issuer);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+    try {
+      const tracked = [track(proxy.url), track(proxy.url)];
+      await Promise.all(tracked.map((t) => t.feed.ready(30_000)));
+      const base = tracked[0]!.feed.status().lastSeq;
+      const seqs: number[] = [];
+      for (let i = 0; i < 5; i++) seqs.push((await auth.api.revoke('jti', `kill-before-${i}`)).seq);
+      await until(() => tracked.every((t) => t.feed.status().lastSeq === seqs.at(-1)), 10_000, 'delivery');
 
-    await auth.kill();
-    await until(() => tracked.every((t) => !t.feed.status().connected), 10_000, 'the disconnect');
-    for (const t of tracked) {
-      assert.equal(t.feed.status().state, 'stale');
-      for (let i = 0; i < 5; i++) assert.equal(revokedBy(t.feed, `kill-before-${i}`), 'revoked:jti');
-      assert.equal(revokedBy(t.feed, 'never-revoked'), undefined);
-    }
+      await auth.kill();
+      await until(() => tracked.every((t) => !t.feed.status().connected), 10_000, 'the disconnect');
+      for (const t of tracked) {
+        assert.equal(t.feed.status().state, 'stale');
+        for (let i = 0; i < 5; i++) assert.equal(revokedBy(t.feed, `kill-before-${i}`), 'revoked:jti');
+        assert.equal(revokedBy(t.feed, 'never-revoked'), undefined);
+      }
 
-    await auth.start();
-    // Revoked right after the restart: most likely before the feeds are back (they are in backoff).
-    for (let i = 0; i < 5; i++) seqs.push((await auth.api.revoke('jti', `kill-after-${i}`)).seq);
-    await until(() => tracked.every((t) => t.feed.status().lastSeq === seqs.at(-1)), 20_000, 'catch-up');
-    for (const t of tracked) {
-      assert.deepEqual(t.applied, seqs, 'every seq applied once, in order');
-      assert.ok(seqs.every((s) => s > base));
-      assert.equal(t.feed.status().state, 'live');
-      assert.equal(t.feed.counters.resets, 0);
-      assert.ok(t.feed.counters.connects >= 2);
-      for (let i = 0; i < 5; i++) assert.equal(revokedBy(t.feed, `kill-after-${i}`), 'revoked:jti');
+      // Restarted on the same data and ports; revocations land while the guards are still cut off.
+      proxy.blocked = true;
+      await auth.start();
+      for (let i = 0; i < 5; i++) seqs.push((await auth.api.revoke('jti', `kill-after-${i}`)).seq);
+      for (const t of tracked) assert.equal(revokedBy(t.feed, 'kill-after-0'), undefined);
+      proxy.blocked = false;
+      await until(() => tracked.every((t) => t.feed.status().lastSeq === seqs.at(-1)), 20_000, 'catch-up');
+      for (const t of tracked) {
+        assert.deepEqual(t.applied, seqs, 'every seq applied once, in order');
+        assert.ok(seqs.every((s) => s > base));
+        assert.equal(t.feed.status().state, 'live');
+        assert.equal(t.feed.counters.resets, 0);
+        assert.ok(t.feed.counters.connects >= 2);
+        for (let i = 0; i < 5; i++) assert.equal(revokedBy(t.feed, `kill-after-${i}`), 'revoked:jti');
+      }
+    } finally {
+      await proxy.close();
     }
   });
 
