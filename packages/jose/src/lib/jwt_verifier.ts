@@ -2,7 +2,7 @@
  * The compiled JWT verifier: options validated once, then a per-token function that does only
  * per-token work. Used by `createVerifier` and `verifyJwt`.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { defaults } from '../defaults.js';
 import { JwsInvalid, JwtClaimInvalid, JwtInvalid } from '../errors.js';
 import { decodeStrictRange } from './base64url.js';
@@ -207,9 +207,8 @@ function finish(
 
 function cacheKeyOf(token: unknown): string | undefined {
   // sha256 of the exact token bytes: collision-resistant, and the cache never holds tokens.
-  return typeof token === 'string' && token.length <= 1 << 20
-    ? createHash('sha256').update(token, 'utf8').digest('base64')
-    : undefined;
+  // One-shot `hash` (Node ≥ 20.12) costs half of createHash().update().digest() on short inputs.
+  return typeof token === 'string' && token.length <= 1 << 20 ? hash('sha256', token, 'base64') : undefined;
 }
 
 function cached(c: CompiledVerifier, key: string | undefined, now: number): VerifiedJwt | undefined {
