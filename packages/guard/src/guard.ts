@@ -276,7 +276,7 @@ export function createGuard(options: GuardOptions): Guard {
       if (o.keys !== undefined) {
         const n = 'keys' in o.keys ? o.keys.keys.length : 1;
         return {
-          status: 'ok',
+          status: withFeed('ok', feed),
           issuer: o.issuer,
           jwksUri: undefined,
           keys: n,
@@ -293,7 +293,7 @@ export function createGuard(options: GuardOptions): Guard {
       else if (o.now() - s.lastSuccessAt > o.jwks.cacheMaxAge + o.jwks.maxStale) status = 'failing';
       else if (s.stale) status = 'stale';
       return {
-        status,
+        status: withFeed(status, feed),
         issuer: o.issuer,
         jwksUri: remote?.url,
         keys,
@@ -310,4 +310,22 @@ export function createGuard(options: GuardOptions): Guard {
   };
   o.feed?.attach?.({ clearCache: guard.clearCache });
   return guard;
+}
+
+const RANK: Record<GuardHealth['status'], number> = { ok: 0, stale: 1, starting: 2, failing: 3 };
+
+/**
+ * The worse of the key status and the revocation feed's: a feed that failed closed rejects every
+ * token, so the guard is failing even with fresh keys; a feed not yet synchronised also rejects.
+ */
+function withFeed(status: GuardHealth['status'], feed: FeedStatus): GuardHealth['status'] {
+  const fromFeed: GuardHealth['status'] =
+    feed.state === 'failed'
+      ? 'failing'
+      : feed.state === 'connecting'
+        ? 'starting'
+        : feed.state === 'stale'
+          ? 'stale'
+          : 'ok';
+  return RANK[fromFeed] > RANK[status] ? fromFeed : status;
 }
