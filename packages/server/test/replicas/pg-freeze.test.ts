@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type Cluster, type Replica, startCluster, waitFor } from './cluster.js';
+import { type Cluster, type Replica, request, startCluster, waitFor } from './cluster.js';
 
 const AUD = 'https://orders.example';
 /** The store's bounds: connect 2 s, statement 10 s + 2 s on the client side. A request may take that, not more. */
@@ -96,8 +96,17 @@ test('PostgreSQL frozen: bounded 503s, never another 5xx, then normal service', 
 
   frozen = postgresPids(cluster.pg.dir);
   signalAll(frozen, 'SIGSTOP');
+  // /readyz answers within its own 1 s database check, and fails.
+  await new Promise((x) => setTimeout(x, 1000));
+  for (const r of replicas) {
+    const started = Date.now();
+    const ready = await request(`${r.publicUrl}/readyz`, { timeoutMs: 5000 });
+    assert.equal(ready.status, 503, `${r.name} /readyz while frozen`);
+    assert.equal((ready.body as { checks: { database: string } }).checks.database, 'unavailable');
+    t.diagnostic(`${r.name} /readyz answered 503 in ${Date.now() - started} ms while frozen`);
+  }
   // Longer than every bound of the store, so each of them has to fire.
-  await new Promise((x) => setTimeout(x, 14_000));
+  await new Promise((x) => setTimeout(x, 13_000));
   signalAll(frozen, 'SIGCONT');
   const resumed = Date.now();
   frozen = [];
