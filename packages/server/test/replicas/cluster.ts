@@ -88,6 +88,8 @@ export interface StartOptions {
   config?: Record<string, unknown>;
   /** Another database of the same cluster (default: the cluster's). */
   database?: string;
+  /** Give the database URL as `--db` (default) or as `SIGNET_DATABASE_URL`. */
+  databaseVia?: 'flag' | 'env';
   timeoutMs?: number;
 }
 
@@ -129,6 +131,25 @@ export async function startCluster(options: { issuer?: string } = {}): Promise<C
   const replicas: Replica[] = [];
   // Every spawned process, ready or not: a replica still starting when a test fails is killed too.
   const killers = new Set<() => Promise<void>>();
+  // Last resort when the test process ends without running `close()` (a runner timeout sends SIGTERM):
+  // kill every replica's process group synchronously (the PostgreSQL helper removes its cluster itself).
+  const groups = new Set<number>();
+  const killAllSync = () => {
+    for (const pid of groups) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    killAllSync();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  process.once('exit', killAllSync);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
 
   const start = async (name: string, o: StartOptions = {}): Promise<Replica> => {
     const data = join(dir, name);
@@ -136,7 +157,9 @@ export async function startCluster(options: { issuer?: string } = {}): Promise<C
     const adminPort = await freePort();
     const args = ['--conditions=signet-source', '--import', 'tsx', 'packages/cli/src/bin.ts', 'serve'];
     args.push('--data', data, '--port', String(port), '--admin-port', String(adminPort));
-    args.push('--issuer', issuer, '--db', o.database ?? database);
+    args.push('--issuer', issuer);
+    const url = o.database ?? database;
+    if (o.databaseVia !== 'env') args.push('--db', url);
     if (o.config !== undefined) {
       const file = join(dir, `${name}.yaml`);
       // JSON is YAML.
@@ -146,6 +169,7 @@ export async function startCluster(options: { issuer?: string } = {}): Promise<C
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SIGNET_')) env[k] = v;
     Object.assign(env, { SIGNET_KEK: kek, SIGNET_ADMIN_TOKEN: adminToken, SIGNET_LOG_LEVEL: 'warn' });
+    if (o.databaseVia === 'env') env.SIGNET_DATABASE_URL = url;
     const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true });
     let out = '';
     const keep = (d: Buffer) => {
@@ -164,6 +188,8 @@ export async function startCluster(options: { issuer?: string } = {}): Promise<C
       await exited;
     };
     killers.add(kill);
+    if (child.pid !== undefined) groups.add(child.pid);
+    void exited.then(() => groups.delete(child.pid as number));
     const timeoutMs = o.timeoutMs ?? 45_000;
     const match = await new Promise<RegExpExecArray>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -228,6 +254,9 @@ export async function startCluster(options: { issuer?: string } = {}): Promise<C
       if (closed) return;
       closed = true;
       await Promise.all([...killers].map((kill) => kill()));
+      process.removeListener('exit', killAllSync);
+      process.removeListener('SIGTERM', onSignal);
+      process.removeListener('SIGINT', onSignal);
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });
     },

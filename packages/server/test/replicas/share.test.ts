@@ -18,7 +18,8 @@ test('two replicas on one PostgreSQL database', { timeout: 120_000 }, async (t) 
   let cluster: Cluster | undefined;
   t.after(() => cluster?.close());
   cluster = await startCluster();
-  const [a, b] = await Promise.all([cluster.start('a'), cluster.start('b')]);
+  // B finds the database through SIGNET_DATABASE_URL, A through --db.
+  const [a, b] = await Promise.all([cluster.start('a'), cluster.start('b', { databaseVia: 'env' })]);
   const issuer = cluster.issuer;
 
   const createClient = async (on: Replica, body: Record<string, unknown>) => {
