@@ -278,3 +278,24 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/** Every `jti` in the shared audit log's `token.issued` events, read page by page through `replica`. */
+export async function auditedJtis(replica: Replica): Promise<Set<string>> {
+  const jtis = new Set<string>();
+  let after = 0;
+  for (;;) {
+    const r = await replica.admin('GET', `/admin/audit?after=${after}&limit=1000`, undefined, 15_000);
+    if (r.status !== 200) throw new Error(`GET /admin/audit: ${r.status}`);
+    const events = r.body.events as { type: string; data: { jti?: unknown } }[];
+    for (const e of events)
+      if (e.type === 'token.issued' && typeof e.data.jti === 'string') jtis.add(e.data.jti);
+    if (events.length < 1000) return jtis;
+    after = r.body.last as number;
+  }
+}
+
+/** The `jti` of a compact JWT (no verification: the tests verify tokens separately). */
+export function jtiOf(token: string): string {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+  return payload.jti as string;
+}

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as oracle from 'jose';
-import { basic, type Cluster, request, startCluster } from './cluster.js';
+import { auditedJtis, basic, type Cluster, jtiOf, request, startCluster } from './cluster.js';
 
 const AUD = 'https://orders.example';
 
@@ -84,4 +84,9 @@ test('kill -9 of a replica during issuance loses nothing it acknowledged', {
   assert.equal((await b.token(s1.id, s1.secret, { audience: AUD })).status, 200);
   const ready = await request(`${b.publicUrl}/readyz`);
   assert.equal(ready.status, 200);
+  // The audit log is written by group commit (every 50 ms): what A had not flushed died with it.
+  // Measured, not asserted (a documented trade-off of issuance without one write per token).
+  const audited = await auditedJtis(b);
+  const unaudited = tokens.filter((token) => !audited.has(jtiOf(token))).length;
+  t.diagnostic(`tokens acknowledged by A but missing from the audit log after kill -9: ${unaudited}`);
 });

@@ -8,7 +8,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRevocationFeed } from '@signet/guard';
 import * as oracle from 'jose';
-import { basic, type Cluster, type Replica, request, startCluster, waitFor } from './cluster.js';
+import {
+  auditedJtis,
+  basic,
+  type Cluster,
+  jtiOf,
+  type Replica,
+  request,
+  startCluster,
+  waitFor,
+} from './cluster.js';
 
 const AUD = 'https://orders.example';
 /** Deadline of every request: a 503 must come well before it. */
@@ -220,4 +229,21 @@ test('a PostgreSQL restart under load: 503 + Retry-After, then recovery, nothing
   for (const token of tally.tokens) {
     await oracle.jwtVerify(token, jwks, { issuer: cluster.issuer, audience: AUD, typ: 'at+jwt' });
   }
+  // … and every token returned, during the outage too, is in the audit log once the queues flushed.
+  const issued = tally.tokens.map(jtiOf);
+  const auditStarted = Date.now();
+  const missing = await waitFor(
+    'every issued token in the audit log',
+    async () => {
+      const audited = new Set([...(await auditedJtis(a)), ...(await auditedJtis(b))]);
+      const left = issued.filter((j) => !audited.has(j));
+      return left.length === 0 ? left : undefined;
+    },
+    20_000,
+    500,
+  ).catch((err: Error) => err);
+  assert.ok(Array.isArray(missing), String(missing));
+  t.diagnostic(
+    `all ${issued.length} issued tokens audited ${Date.now() - auditStarted} ms after the load stopped`,
+  );
 });
