@@ -1,8 +1,8 @@
 /**
- * Key rotation racing on two real replicas on one PostgreSQL database happens once: both start at
- * the same moment on an empty database (one first key), then both run the automatic rotation tick
- * every second under the lease (one successor, never two), then an operator's rotation reaches both
- * replicas at the same moment (still one successor).
+ * Key rotation racing on real replicas on one PostgreSQL database happens once: three start at the
+ * same moment on an empty database (one first key), then all run the automatic rotation tick every
+ * second under the lease (one successor, never two); and an operator's rotation sent to two
+ * replicas at the same moment creates one successor.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -39,27 +39,28 @@ async function jwksKids(r: Replica): Promise<string[]> {
 
 const count = (list: KeyView[], state: string) => list.filter((k) => k.state === state).length;
 
-test('a rotation racing on two replicas happens once', { timeout: 120_000 }, async (t) => {
+test('a rotation racing on three replicas happens once', { timeout: 120_000 }, async (t) => {
   let cluster: Cluster | undefined;
   t.after(() => cluster?.close());
   cluster = await startCluster();
-  // Both start together on an empty database: each migrates and wants a first key.
-  const [a, b] = await Promise.all([
+  // Three replicas start together on an empty database: each migrates and wants a first key.
+  const [a, b, c] = await Promise.all([
     cluster.start('a', { config: CONFIG }),
     cluster.start('b', { config: CONFIG }),
+    cluster.start('c', { config: CONFIG }),
   ]);
 
   const first = await keys(a);
   assert.equal(first.length >= 1, true);
   const firstActive = first.filter((k) => k.state === 'active');
-  assert.equal(firstActive.length, 1, 'one first key although both replicas started at once');
+  assert.equal(firstActive.length, 1, 'one first key although three replicas started at once');
   assert.equal(
     first.filter((k) => k.activatesAt <= firstActive[0]!.activatesAt).length,
     1,
     'no second first key',
   );
 
-  // The automatic tick: a successor is due 3 s after the first key; both replicas tick every second.
+  // The automatic tick: a successor is due 3 s after the first key; every replica ticks every second.
   const started = Date.now();
   const withSuccessor = await waitFor(
     'the automatic rotation to create a successor',
@@ -70,19 +71,20 @@ test('a rotation racing on two replicas happens once', { timeout: 120_000 }, asy
     20_000,
     200,
   );
-  t.diagnostic(`successor created by the rotation tick ${Date.now() - started} ms after both were up`);
-  // Let both replicas tick several more times: still exactly one successor.
+  t.diagnostic(`successor created by the rotation tick ${Date.now() - started} ms after all were up`);
+  // Let the replicas tick several more times: still exactly one successor.
   await new Promise((r) => setTimeout(r, 4000));
-  for (const r of [a, b]) {
+  for (const r of [a, b, c]) {
     const list = await keys(r);
     assert.equal(list.length, 2, `${r.name}: ${JSON.stringify(list.map((k) => k.state))}`);
     assert.equal(count(list, 'active'), 1);
     assert.equal(count(list, 'next'), 1);
     assert.deepEqual(list.map((k) => k.kid).sort(), withSuccessor.map((k) => k.kid).sort());
   }
-  await waitFor('both JWKS to publish the successor', async () => {
-    const [ka, kb] = await Promise.all([jwksKids(a), jwksKids(b)]);
-    return ka.length === 2 && JSON.stringify(ka) === JSON.stringify(kb) ? true : undefined;
+  await waitFor('every JWKS to publish the successor', async () => {
+    const [ka, kb, kc] = await Promise.all([jwksKids(a), jwksKids(b), jwksKids(c)]);
+    const same = JSON.stringify(ka) === JSON.stringify(kb) && JSON.stringify(kb) === JSON.stringify(kc);
+    return ka.length === 2 && same ? true : undefined;
   });
 
   // The audit log (shared) records exactly two key creations.
