@@ -1,12 +1,7 @@
 import { guardErrors } from '../errors.js';
 import type { Auth } from '../types.js';
 import { FeedFailure, fetchSnapshot, openStream, resetReason } from './http.js';
-import {
-  type FeedEvent,
-  type ResolvedFeedOptions,
-  type RevocationFeedOptions,
-  resolveFeedOptions,
-} from './options.js';
+import { type ResolvedFeedOptions, type RevocationFeedOptions, resolveFeedOptions } from './options.js';
 import { registerFeedMetrics } from './metrics.js';
 import { parseEntry, type RevokedBy, RevocationSet } from './revocation-set.js';
 import { SseParser } from './sse.js';
