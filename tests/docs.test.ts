@@ -24,3 +24,17 @@ test('every test file named in docs/security.md exists', () => {
   assert.ok(named.length > 10);
   for (const file of named) assert.ok(existsSync(join(root, file)), `${file} does not exist`);
 });
+
+test('examples/gateway-nginx/nginx.conf is the configuration the nginx end-to-end test runs', () => {
+  const doc = readFileSync(join(root, 'docs', 'gateways.md'), 'utf8');
+  const block = doc.split('```nginx\n')[1]?.split('```')[0] ?? '';
+  const example = readFileSync(join(root, 'examples', 'gateway-nginx', 'nginx.conf'), 'utf8');
+  const lines = (s: string) =>
+    s
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+  const body = lines(example.split('access_log off;')[1] ?? '').slice(0, -1);
+  assert.ok(block.length > 100);
+  assert.deepEqual(body, lines(block));
+});
