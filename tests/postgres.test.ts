@@ -148,3 +148,34 @@ test('signet serve on PostgreSQL: the token flow of the SQLite e2e suite', {
     assert.ok(JSON.stringify(JSON.parse(list.stdout)).includes(client.id));
   });
 });
+
+test('signet serve with PostgreSQL unreachable exits 1 at once, naming the cause without the password', {
+  timeout: 60_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'signet-pg-down-'));
+  try {
+    const port = await freePort();
+    const started = Date.now();
+    const r = await runCli(
+      [
+        'serve',
+        '--dev',
+        '--data',
+        dir,
+        '--port',
+        '0',
+        '--admin-port',
+        '0',
+        '--db',
+        `postgres://signet:pg-secret-pw@127.0.0.1:${port}/signet`,
+      ],
+      { timeoutMs: 30_000 },
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /database unavailable/);
+    assert.ok(!r.stderr.includes('pg-secret-pw'), 'the database password is not printed');
+    assert.ok(Date.now() - started < 30_000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
