@@ -7,54 +7,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
+import { basic, freePort, type Json, request } from './util.js';
+
+export { auditedJtis, basic, freePort, jtiOf, request, waitFor } from './util.js';
 
 /** Repository root: replicas are spawned from there, as from a fresh clone. */
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const READY = /listening on (\S+) \(admin (\S+)\)/;
-
-/** A free TCP port on 127.0.0.1 (bound, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Bounded JSON fetch: every request of these tests has a deadline, so a hang fails instead of stalling. */
-export async function request(
-  url: string,
-  init: RequestInit & { timeoutMs?: number } = {},
-): Promise<{ status: number; headers: Headers; body: unknown }> {
-  const { timeoutMs = 5000, ...rest } = init;
-  const res = await fetch(url, { ...rest, signal: AbortSignal.timeout(timeoutMs) });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: res.status, headers: res.headers, body };
-}
-
-/** `Authorization: Basic` for a client (RFC 6749 §2.3.1). */
-export function basic(id: string, secret: string): string {
-  const form = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
-  return `Basic ${Buffer.from(`${form(id)}:${form(secret)}`).toString('base64')}`;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the APIs, narrowed by each test
-type Json = any;
 
 /** One running replica. */
 export interface Replica {
@@ -261,41 +224,4 @@ export async function startCluster(options: { issuer?: string } = {}): Promise<C
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls `fn` (bounded) until it returns a value other than `undefined`. */
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 10_000,
-  intervalMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
-/** Every `jti` in the shared audit log's `token.issued` events, read page by page through `replica`. */
-export async function auditedJtis(replica: Replica): Promise<Set<string>> {
-  const jtis = new Set<string>();
-  let after = 0;
-  for (;;) {
-    const r = await replica.admin('GET', `/admin/audit?after=${after}&limit=1000`, undefined, 15_000);
-    if (r.status !== 200) throw new Error(`GET /admin/audit: ${r.status}`);
-    const events = r.body.events as { type: string; data: { jti?: unknown } }[];
-    for (const e of events)
-      if (e.type === 'token.issued' && typeof e.data.jti === 'string') jtis.add(e.data.jti);
-    if (events.length < 1000) return jtis;
-    after = r.body.last as number;
-  }
-}
-
-/** The `jti` of a compact JWT (no verification: the tests verify tokens separately). */
-export function jtiOf(token: string): string {
-  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-  return payload.jti as string;
 }
