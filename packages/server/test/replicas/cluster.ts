@@ -105,6 +105,7 @@ export async function startCluster(options: { issuer?: string } = {}): Promise<C
         // already gone
       }
     }
+    rmSync(dir, { recursive: true, force: true });
   };
   const onSignal = (signal: NodeJS.Signals) => {
     killAllSync();
