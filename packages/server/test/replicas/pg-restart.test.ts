@@ -68,6 +68,7 @@ test('a PostgreSQL restart under load: 503 + Retry-After, then recovery, nothing
   };
   const s1 = await mk({ name: 's1', audiences: [AUD] });
   const feedClient = await mk({ name: 'feed', capabilities: ['revocations'] });
+  const rs = await mk({ name: 'rs', capabilities: ['introspect'] });
   const feed = createRevocationFeed({
     url: a.publicUrl,
     clientId: feedClient.id,
@@ -140,6 +141,34 @@ test('a PostgreSQL restart under load: 503 + Retry-After, then recovery, nothing
   assert.equal(tokens503.headers.get('cache-control'), 'no-store');
   const revokeDown = await b.admin('POST', '/admin/revocations', { kind: 'jti', value: 'while-down' });
   assert.equal(revokeDown.status, 503, 'an unacknowledged revocation is refused, not lost silently');
+  // What verifiers need keeps working from memory; everything else is 503 + Retry-After, never 500.
+  const probe = tally.tokens[0] as string;
+  const outage = {
+    jwks: await request(`${a.publicUrl}/.well-known/jwks.json`),
+    discovery: await request(`${a.publicUrl}/.well-known/openid-configuration`),
+    snapshot: await request(`${a.publicUrl}/revocations`, {
+      headers: { authorization: basic(feedClient.id, feedClient.secret) },
+    }),
+    introspect: await request(`${a.publicUrl}/introspect`, {
+      method: 'POST',
+      headers: {
+        authorization: basic(rs.id, rs.secret),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: `token=${probe}`,
+    }),
+  };
+  t.diagnostic(
+    `while PostgreSQL is down: ${Object.entries(outage)
+      .map(([k, v]) => `${k} ${v.status}`)
+      .join(', ')}`,
+  );
+  assert.equal(outage.jwks.status, 200, 'the JWKS is served from memory');
+  assert.equal(outage.discovery.status, 200, 'discovery is served from memory');
+  for (const [name, r] of Object.entries(outage)) {
+    assert.ok([200, 503].includes(r.status), `${name}: ${r.status}`);
+    if (r.status === 503) assert.match(r.headers.get('retry-after') ?? '', /^\d+$/, name);
+  }
   const downFor = Date.now() - down;
 
   // Bring it back: both replicas recover by themselves.
