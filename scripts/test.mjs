@@ -65,4 +65,8 @@ const last = files.filter((f) => ALONE.includes(f));
 let status = first.length > 0 ? await runTests(first, concurrency) : 0;
 if (last.length > 0) status = (await runTests(last, 1)) || status;
 console.log(`\n${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+if (totals.pass + totals.fail === 0) {
+  console.error('no test ran');
+  process.exit(1);
+}
 process.exit(status);

@@ -35,9 +35,12 @@ function freePort(): Promise<number> {
 }
 
 function run(command: string, cwd: string, env: Record<string, string>): ChildProcess {
+  // Inside a test, node's runner marks the environment (NODE_TEST_CONTEXT) and a nested `node --test`
+  // would skip every file: the clone's suite must run as it would from a terminal.
+  const { NODE_TEST_CONTEXT: _, ...outer } = process.env;
   return spawn('sh', ['-c', command], {
     cwd,
-    env: { ...process.env, ...env },
+    env: { ...outer, ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -114,6 +117,6 @@ test('the README quick start works on a fresh clone', {
     child.stderr?.on('data', (c) => (output += c));
     const code = await exited(child);
     assert.equal(code, 0, `npm test failed in the clone:\n${output.slice(-6000)}`);
-    assert.match(output, /# pass [1-9]/);
+    assert.match(output, /^[1-9]\d* passed, 0 failed/m);
   });
 });
