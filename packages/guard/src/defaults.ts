@@ -1,21 +1,12 @@
+import { asymmetricAlgorithms } from '@signet/jose';
+
 /**
  * Every default of `@signet/guard` in one place (documented in the package README).
  * Times in the `jwks` block are milliseconds, `clockTolerance` is in seconds, as in `@signet/jose`.
  */
 export const GUARD_DEFAULTS = Object.freeze({
   /** Asymmetric algorithms only: an HMAC algorithm is allowed only with a local secret key. */
-  algorithms: Object.freeze([
-    'ES256',
-    'ES384',
-    'ES512',
-    'RS256',
-    'RS384',
-    'RS512',
-    'PS256',
-    'PS384',
-    'PS512',
-    'EdDSA',
-  ]),
+  algorithms: asymmetricAlgorithms,
   clockTolerance: 5,
   realm: 'api',
   allowQueryToken: false,

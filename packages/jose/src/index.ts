@@ -21,7 +21,7 @@ export {
 } from './errors.js';
 export { defaults } from './defaults.js';
 export type { Alg } from './lib/algorithms.js';
-export { ALG_NAMES as algorithms } from './lib/algorithms.js';
+export { ALG_NAMES as algorithms, ASYMMETRIC_ALG_NAMES as asymmetricAlgorithms } from './lib/algorithms.js';
 export type { Key } from './lib/key.js';
 export type { JwsHeader } from './lib/header.js';
 export type { JwtClaims } from './lib/claims.js';

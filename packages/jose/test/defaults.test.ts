@@ -26,3 +26,10 @@ test('defaults are frozen and shared with REMOTE_KEY_SET_DEFAULTS', () => {
   assert.ok(Object.isFrozen(defaults.remoteKeySet));
   assert.equal(REMOTE_KEY_SET_DEFAULTS, defaults.remoteKeySet);
 });
+
+test('asymmetricAlgorithms is every supported algorithm except HMAC, ES256 first', async () => {
+  const { algorithms, asymmetricAlgorithms } = await import('../src/index.js');
+  assert.equal(asymmetricAlgorithms[0], 'ES256');
+  assert.deepEqual([...asymmetricAlgorithms].sort(), algorithms.filter((a) => !a.startsWith('HS')).sort());
+  assert.ok(Object.isFrozen(asymmetricAlgorithms));
+});

@@ -24,7 +24,7 @@ import { algorithmSet, checkKnownOptions, critSet, optionalPositiveInteger } fro
 /** Options of {@link verifyCompact}. */
 export interface VerifyCompactOptions {
   /** Allowed algorithms (in addition to the key's own binding). */
-  algorithms?: string[];
+  algorithms?: readonly string[];
   /** Maximum token length in bytes, checked first. Default 16384. */
   maxTokenSize?: number;
   /** `crit` extensions the caller understands, e.g. `{ exp: true }`. */

@@ -94,6 +94,23 @@ export const ALGORITHMS: Readonly<Record<string, AlgSpec | undefined>> = Object.
 /** All supported algorithm names, in table order. */
 export const ALG_NAMES: readonly Alg[] = Object.freeze(Object.keys(ALGORITHMS) as Alg[]);
 
+/**
+ * The asymmetric algorithms, in order of preference (ES256 first: short signatures, fast signing).
+ * What a verifier of someone else's tokens should allow: an HMAC algorithm needs a shared secret.
+ */
+export const ASYMMETRIC_ALG_NAMES: readonly Alg[] = Object.freeze([
+  'ES256',
+  'ES384',
+  'ES512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+] satisfies Alg[]);
+
 /** Looks up an algorithm; `undefined` for anything unknown, including `none`. */
 export function algSpec(alg: unknown): AlgSpec | undefined {
   return typeof alg === 'string' ? ALGORITHMS[alg] : undefined;

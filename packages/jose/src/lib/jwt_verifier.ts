@@ -34,7 +34,7 @@ import {
 /** Options of `createVerifier` / `verifyJwt`. */
 export interface VerifierOptions {
   /** Allowed algorithms; by default the key's (or each key set key's) own algorithm. */
-  algorithms?: string[];
+  algorithms?: readonly string[];
   /** Expected `iss` (one of). A token without `iss` fails. */
   issuer?: string | string[];
   /** Expected `aud` (at least one in common). A token without `aud` fails. */

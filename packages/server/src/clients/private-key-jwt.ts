@@ -1,5 +1,6 @@
 import {
   type Alg,
+  asymmetricAlgorithms,
   createLocalKeySet,
   createRemoteKeySet,
   decodeUnverified,
@@ -14,18 +15,7 @@ import type { CachedClient } from './cache.js';
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** Algorithms accepted in client assertions: asymmetric only (a shared secret is not a key pair). */
-export const ASSERTION_ALGS: Alg[] = [
-  'ES256',
-  'ES384',
-  'ES512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'EdDSA',
-];
+export const ASSERTION_ALGS: readonly Alg[] = asymmetricAlgorithms;
 
 /** Why an assertion was refused (log only). */
 export class AssertionRejected extends Error {
