@@ -7,10 +7,10 @@ import {
 } from '@signet/jose';
 import { DiscoveryError, discoverJwksUri } from './discovery.js';
 import { GuardError, guardErrors } from './errors.js';
-import { extractToken } from './extract.js';
+import { extractToken, isB64token, malformedAuthorization } from './extract.js';
 import { createCounters, type GuardCounters, registerCounters, type VerifyResult } from './metrics.js';
 import { type FeedStatus, type GuardOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import type { Auth, AuthenticateOptions, HeaderBag, RequestLike, TokenHeader } from './types.js';
+import type { Auth, AuthCheck, AuthenticateOptions, HeaderBag, RequestLike, TokenHeader } from './types.js';
 
 /** What `guard.health()` reports. */
 export interface GuardHealth {
@@ -39,6 +39,17 @@ export interface Guard {
     request: RequestLike | HeaderBag,
     options?: AuthenticateOptions,
   ): Promise<Auth | undefined>;
+  /**
+   * `authenticate` (or `authenticateOptional` when `required` is false) for hot paths: returns the
+   * result itself when nothing has to wait (a cached token, or keys already loaded, and synchronous
+   * checks) and throws its {@link GuardError} synchronously; otherwise returns a promise that settles
+   * as `authenticate` would. The adapters use it to skip a promise per request.
+   */
+  authenticateNow(
+    request: RequestLike | HeaderBag,
+    options?: AuthenticateOptions,
+    required?: boolean,
+  ): Auth | undefined | Promise<Auth | undefined>;
   /** Discovers the JWKS and loads the keys now (otherwise the first request does). */
   ready(): Promise<void>;
   health(): GuardHealth;
@@ -48,7 +59,15 @@ export interface Guard {
   toGuardError(error: unknown): GuardError;
 }
 
-type AsyncVerify = ((token: string) => Promise<VerifiedJwt> | VerifiedJwt) & { clearCache(): void };
+type AsyncVerify = ((token: string) => Promise<VerifiedJwt> | VerifiedJwt) & {
+  clearCache(): void;
+  /** Present on a remote key set's verifier: the synchronous attempt (`undefined`: keys must be fetched). */
+  verifyNow?: (token: string) => VerifiedJwt | undefined;
+};
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
 
 function asRequest(input: RequestLike | HeaderBag): RequestLike {
   return 'headers' in input && typeof input.headers === 'object' && input.headers !== null
@@ -109,7 +128,9 @@ export function createGuard(options: GuardOptions): Guard {
     ...(o.typ === false ? {} : { typ: o.typ }),
     requiredClaims: ['exp', 'client_id'],
     now: o.now,
-    ...(o.cache === false ? {} : { cache: o.cache }),
+    // Keyed by the token text, not its SHA-256: every cached result already holds its token (`auth.token`),
+    // so hashing would only cost ~1 µs per request without keeping tokens out of memory.
+    ...(o.cache === false ? {} : { cache: { max: o.cache.max, key: 'token' as const } }),
   };
 
   function buildRemote(uri: string): AsyncVerify {
@@ -168,32 +189,46 @@ export function createGuard(options: GuardOptions): Guard {
     return guardErrors.invalidToken(o.realm, errorCode(e), e);
   }
 
-  async function runChecks(auth: Auth, extra: AuthenticateOptions | undefined): Promise<void> {
-    try {
-      if (o.feed !== undefined) await o.feed.check(auth);
-      for (const check of o.checks) await check(auth);
-    } catch (e) {
-      if (e instanceof GuardError && e.status === 403) throw forbidden(e);
-      throw e instanceof GuardError
-        ? reject('rejected', e.reason ?? e.code, e)
-        : reject('rejected', errorCode(e), e);
+  /** A failed check: a 403 stays a 403 (forbidden), anything else rejects the token. */
+  function checkFailure(e: unknown): GuardError {
+    if (e instanceof GuardError && e.status === 403) return forbidden(e);
+    return e instanceof GuardError
+      ? reject('rejected', e.reason ?? e.code, e)
+      : reject('rejected', errorCode(e), e);
+  }
+
+  /** Runs `checks` in order from `from`; synchronous until a check returns a promise. */
+  function runSeq(checks: readonly AuthCheck[], from: number, auth: Auth): void | Promise<void> {
+    for (let i = from; i < checks.length; i++) {
+      let r: void | Promise<void>;
+      try {
+        r = (checks[i] as AuthCheck)(auth);
+      } catch (e) {
+        throw checkFailure(e);
+      }
+      if (isThenable(r)) {
+        return Promise.resolve(r).then(
+          () => runSeq(checks, i + 1, auth),
+          (e: unknown) => {
+            throw checkFailure(e);
+          },
+        );
+      }
     }
+  }
+
+  /** The feed, the guard's checks, the scopes, then the route's checks; synchronous when they all are. */
+  function runChecks(auth: Auth, extra: AuthenticateOptions | undefined): void | Promise<void> {
+    const first = runSeq(baseChecks, 0, auth);
+    return isThenable(first) ? first.then(() => routeChecks(auth, extra)) : routeChecks(auth, extra);
+  }
+
+  function routeChecks(auth: Auth, extra: AuthenticateOptions | undefined): void | Promise<void> {
     const scopes = extra?.scopes === undefined ? requiredScopes : [...requiredScopes, ...extra.scopes];
     for (const s of scopes) {
       if (!auth.scopes.includes(s)) throw forbidden(guardErrors.insufficientScope(o.realm, scopes));
     }
-    if (extra?.require !== undefined) {
-      for (const check of extra.require) {
-        try {
-          await check(auth);
-        } catch (e) {
-          if (e instanceof GuardError && e.status === 403) throw forbidden(e);
-          throw e instanceof GuardError
-            ? reject('rejected', e.reason ?? e.code, e)
-            : reject('rejected', errorCode(e), e);
-        }
-      }
-    }
+    if (extra?.require !== undefined) return runSeq(extra.require, 0, auth);
   }
 
   function forbidden(e: GuardError): GuardError {
@@ -205,17 +240,58 @@ export function createGuard(options: GuardOptions): Guard {
   // With the verified-token cache on, jose hands back the same result object for a cached token:
   // building the Auth once per cache entry keeps the hot path to a lookup.
   const authByResult = o.cache === false ? undefined : new WeakMap<VerifiedJwt, Auth>();
-  const hasChecks = o.feed !== undefined || o.checks.length > 0 || requiredScopes.length > 0;
+  const baseChecks: readonly AuthCheck[] = o.feed === undefined ? o.checks : [o.feed.check, ...o.checks];
+  const hasChecks = baseChecks.length > 0 || requiredScopes.length > 0;
 
-  async function verify(token: string, extra?: AuthenticateOptions): Promise<Auth> {
-    if (typeof token !== 'string') throw new TypeError('"token" must be a string');
+  // Header credentials are syntax-checked only when verification fails (see `extractToken`), unless
+  // query tokens are allowed, where a failure could not be pinned on the header.
+  const deferSyntax = !o.allowQueryToken;
+
+  /** The error for a token that failed verification (`checkSyntax`: its `b64token` syntax is unchecked). */
+  function failure(token: string, e: unknown, checkSyntax: boolean): GuardError {
+    if (checkSyntax && !isB64token(token)) return malformedAuthorization(o.realm);
+    const code = errorCode(e);
+    return reject(classify(code), code, e);
+  }
+
+  /** Verifies without a promise when the verifier can answer now; otherwise the asynchronous path. */
+  function verifyNow(
+    token: string,
+    extra: AuthenticateOptions | undefined,
+    checkSyntax: boolean,
+  ): Auth | Promise<Auth> {
+    const v = verifier;
+    if (v === undefined) return verifyLater(token, extra, checkSyntax);
+    let verified: VerifiedJwt | Promise<VerifiedJwt> | undefined;
+    try {
+      verified = v.verifyNow === undefined ? v(token) : v.verifyNow(token);
+    } catch (e) {
+      throw failure(token, e, checkSyntax);
+    }
+    if (verified === undefined || isThenable(verified)) return verifyLater(token, extra, checkSyntax);
+    return accept(verified, token, extra);
+  }
+
+  async function verifyLater(
+    token: string,
+    extra: AuthenticateOptions | undefined,
+    checkSyntax: boolean,
+  ): Promise<Auth> {
     let verified: VerifiedJwt;
     try {
       verified = await (verifier ?? (await getVerifier()))(token);
     } catch (e) {
-      const code = errorCode(e);
-      throw reject(classify(code), code, e);
+      throw failure(token, e, checkSyntax);
     }
+    return accept(verified, token, extra);
+  }
+
+  /** From a verified token to the Auth, through every check. */
+  function accept(
+    verified: VerifiedJwt,
+    token: string,
+    extra: AuthenticateOptions | undefined,
+  ): Auth | Promise<Auth> {
     let auth = authByResult?.get(verified);
     if (auth === undefined) {
       const { header, payload } = verified;
@@ -237,16 +313,41 @@ export function createGuard(options: GuardOptions): Guard {
     }
     // Checks (the revocation feed among them) run on every call, cached or not.
     if (hasChecks || (extra?.scopes?.length ?? 0) > 0 || (extra?.require?.length ?? 0) > 0) {
-      await runChecks(auth, extra);
+      const pending = runChecks(auth, extra);
+      if (isThenable(pending)) {
+        const done = auth;
+        return pending.then(() => ok(done));
+      }
     }
+    return ok(auth);
+  }
+
+  function ok(auth: Auth): Auth {
     counters.token_verify_total.ok++;
     if (o.onEvent !== undefined) o.onEvent({ type: 'verify', result: 'ok' });
     return auth;
   }
 
+  async function verify(token: string, extra?: AuthenticateOptions): Promise<Auth> {
+    if (typeof token !== 'string') throw new TypeError('"token" must be a string');
+    return verifyNow(token, extra, false);
+  }
+
+  function authenticateNow(
+    input: RequestLike | HeaderBag,
+    extra?: AuthenticateOptions,
+    required = true,
+  ): Auth | undefined | Promise<Auth | undefined> {
+    const token = extractToken(asRequest(input), o.realm, o.allowQueryToken, deferSyntax);
+    if (token === undefined) {
+      if (required) throw guardErrors.noToken(o.realm);
+      return undefined;
+    }
+    return verifyNow(token, extra, deferSyntax);
+  }
+
   async function authenticateOptional(input: RequestLike | HeaderBag, extra?: AuthenticateOptions) {
-    const token = extractToken(asRequest(input), o.realm, o.allowQueryToken);
-    return token === undefined ? undefined : verify(token, extra);
+    return authenticateNow(input, extra, false);
   }
 
   if (o.metrics !== undefined) {
@@ -260,12 +361,12 @@ export function createGuard(options: GuardOptions): Guard {
     authenticateOptional,
     authenticate(input, extra) {
       try {
-        const token = extractToken(asRequest(input), o.realm, o.allowQueryToken);
-        return token === undefined ? Promise.reject(guardErrors.noToken(o.realm)) : verify(token, extra);
+        return Promise.resolve(authenticateNow(input, extra, true) as Auth | Promise<Auth>);
       } catch (e) {
         return Promise.reject(e);
       }
     },
+    authenticateNow,
     async ready() {
       await getVerifier();
       if (remote !== undefined) await remote.reload();

@@ -1,6 +1,6 @@
 import type { Auth } from '../types.js';
 import type { Guard } from '../guard.js';
-import { type AdapterOptions, errorJson, runGuard } from './common.js';
+import { type AdapterOptions, type AdapterResult, errorJson, isPending, runGuard } from './common.js';
 
 /** The parts of an Express request the middleware uses (structural: express is not a dependency). */
 export interface ExpressRequestLike {
@@ -35,12 +35,15 @@ export function expressAuth(guard: Guard, options?: ExpressAuthOptions) {
   const passErrors = options?.onError === 'next';
   return (req: ExpressRequestLike, res: ExpressResponseLike, next: (err?: unknown) => void): void => {
     const request = { headers: req.headers, rawHeaders: req.rawHeaders, url: req.originalUrl ?? req.url };
-    void runGuard(guard, request, options).then((result) => {
+    const settle = (result: AdapterResult): void => {
       if (result.ok) {
         req.auth = result.auth;
         next();
       } else if (passErrors) next(result.error);
       else res.status(result.error.status).set(result.error.headers).send(errorJson(result.error));
-    }, next);
+    };
+    const result = runGuard(guard, request, options);
+    if (isPending(result)) void result.then(settle, next);
+    else settle(result);
   };
 }

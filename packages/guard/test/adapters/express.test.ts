@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import express from 'express';
-import { type Auth, createGuard, expressAuth, GuardError, requiredScopes } from '../../src/index.js';
+import {
+  type Auth,
+  createGuard,
+  expressAuth,
+  type Guard,
+  GuardError,
+  requiredScopes,
+} from '../../src/index.js';
 import { adapterSuite, listening } from '../helpers/adapter-cases.js';
 import { call } from '../helpers/http.js';
 
 const authOf = (req: express.Request) => (req as express.Request & { auth?: Auth }).auth;
 
-adapterSuite('Express 5 adapter', async (guard) => {
+const mountExpress = async (guard: Guard) => {
   const app = express();
   app.get('/orders', expressAuth(guard, { scopes: ['orders:read'] }), (req, res) => {
     res.json(authOf(req));
@@ -20,7 +27,10 @@ adapterSuite('Express 5 adapter', async (guard) => {
     res.json(auth ? { subject: auth.subject } : { anonymous: true });
   });
   return listening(app.listen(0, '127.0.0.1'));
-});
+};
+
+adapterSuite('Express 5 adapter', mountExpress);
+adapterSuite('Express 5 adapter, verified-token cache on', mountExpress, { cache: true });
 
 it('Express: onError "next" hands the GuardError to the error handler', async () => {
   const guard = createGuard({ issuer: 'http://127.0.0.1:1', audience: 'a' });

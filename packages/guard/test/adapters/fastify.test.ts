@@ -1,8 +1,8 @@
 import Fastify, { type FastifyRequest } from 'fastify';
-import { type Auth, fastifyGuard } from '../../src/index.js';
+import { type Auth, fastifyGuard, type Guard } from '../../src/index.js';
 import { adapterSuite } from '../helpers/adapter-cases.js';
 
-adapterSuite('Fastify 5 plugin', async (guard) => {
+const mountFastify = async (guard: Guard) => {
   const app = Fastify();
   await app.register(fastifyGuard(guard));
   const authOf = (req: FastifyRequest) => (req as FastifyRequest & { auth?: Auth }).auth;
@@ -14,4 +14,8 @@ adapterSuite('Fastify 5 plugin', async (guard) => {
   });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   return { base, close: () => app.close() };
-});
+};
+
+adapterSuite('Fastify 5 plugin', mountFastify);
+// With the cache on, a repeated token is answered without a promise (the synchronous hook path).
+adapterSuite('Fastify 5 plugin, verified-token cache on', mountFastify, { cache: true });

@@ -31,13 +31,17 @@ export async function listening(server: http.Server): Promise<Mounted> {
 }
 
 /** One suite per adapter: a fixture issuer, a guard, the app mounted by `mount`, then {@link adapterCases}. */
-export function adapterSuite(name: string, mount: (guard: Guard) => Promise<Mounted>): void {
+export function adapterSuite(
+  name: string,
+  mount: (guard: Guard) => Promise<Mounted>,
+  guardOptions: { cache?: boolean } = {},
+): void {
   describe(name, () => {
     let iss: FixtureIssuer;
     let app: Mounted | undefined;
     before(async () => {
       iss = await startIssuer();
-      app = await mount(createGuard({ issuer: iss.issuer, audience: AUDIENCE }));
+      app = await mount(createGuard({ issuer: iss.issuer, audience: AUDIENCE, ...guardOptions }));
     });
     after(async () => {
       await app?.close();
@@ -94,6 +98,19 @@ export function adapterCases(getBase: () => string, getIssuer: () => FixtureIssu
     assert.match(r.headers['www-authenticate'] ?? '', /^Bearer realm="api", error="invalid_request"/);
     const q = await call(`${getBase()}/orders?access_token=${t}`);
     assert.equal(q.status, 400);
+  });
+  it('a credential that is not a b64token → 400 invalid_request, even shaped like a JWS', async () => {
+    const t = getIssuer().sign();
+    const dot = t.indexOf('.');
+    for (const bad of [`${t.slice(0, dot)}.!${t.slice(dot + 2)}`, `${t}!`, 'a=b']) {
+      const r = await call(`${getBase()}/orders`, { headers: { authorization: `Bearer ${bad}` } });
+      assert.equal(r.status, 400, bad);
+      assert.match(r.headers['www-authenticate'] ?? '', /error="invalid_request"/);
+      assert.equal((r.json() as { error: string }).error, 'invalid_request');
+    }
+    // The same token, well formed, still passes: the syntax check is not in its way.
+    const ok = await call(`${getBase()}/orders`, { headers: bearer(t) });
+    assert.equal(ok.status, 200, ok.body);
   });
   it('optional auth: no token passes without auth, a bad token is still 401', async () => {
     const anon = await call(`${getBase()}/optional`);

@@ -20,6 +20,7 @@ import {
   type LocalKeySetInternal,
   REMOTE,
   type RemoteKeySet,
+  type RemoteKeySetInternal,
   type RemoteKeySetStatus,
 } from '../lib/keyset.js';
 import {
@@ -106,18 +107,22 @@ async function readCapped(res: Response, maxBytes: number): Promise<string> {
 
 class RemoteKeySetImpl implements RemoteKeySet {
   readonly url: string;
-  readonly [REMOTE]: { candidates(header: KeySelector): Promise<readonly Key[]> };
+  readonly [REMOTE]: RemoteKeySetInternal;
   readonly #s: Settings;
   #set: (KeySet & { [LOCAL]: LocalKeySetInternal }) | undefined;
   #lastFetchAt: number | undefined;
   #lastSuccessAt: number | undefined;
   #lastError: string | undefined;
   #inflight: Promise<void> | undefined;
+  #memo = new WeakMap<KeySelector, { readonly set: object; readonly keys: readonly Key[] }>();
 
   constructor(url: string, settings: Settings) {
     this.url = url;
     this.#s = settings;
-    this[REMOTE] = { candidates: (header) => this.#candidates(header) };
+    this[REMOTE] = {
+      candidates: (header) => this.#candidates(header),
+      candidatesNow: (header) => this.#candidatesNow(header),
+    };
   }
 
   /** One fetch at a time: concurrent callers share the promise in flight. */
@@ -207,6 +212,25 @@ class RemoteKeySetImpl implements RemoteKeySet {
       throw e;
     }
     return this.#set as KeySet & { [LOCAL]: LocalKeySetInternal };
+  }
+
+  #candidatesNow(header: KeySelector): readonly Key[] | undefined {
+    const set = this.#set;
+    const at = this.#lastSuccessAt;
+    if (set === undefined || at === undefined || this.#s.now() - at >= this.#s.cacheMaxAge) return undefined;
+    // Decoded headers are shared objects (one per distinct header segment): remember their keys
+    // for as long as the set they were found in is the current one.
+    const memo = this.#memo.get(header);
+    if (memo !== undefined && memo.set === set) return memo.keys;
+    let keys: readonly Key[];
+    try {
+      keys = set[LOCAL].candidates(header);
+    } catch (e) {
+      if (e instanceof JwksNoMatchingKey) return undefined; // maybe a new key: the async path refetches
+      throw e;
+    }
+    this.#memo.set(header, { set, keys });
+    return keys;
   }
 
   async #candidates(header: KeySelector): Promise<readonly Key[]> {

@@ -14,7 +14,16 @@ import {
 /** A compiled synchronous verifier. */
 export type Verifier = ((token: string) => VerifiedJwt) & { clearCache(): void };
 /** A compiled verifier over a remote key set. */
-export type AsyncVerifier = ((token: string) => Promise<VerifiedJwt>) & { clearCache(): void };
+export type AsyncVerifier = ((token: string) => Promise<VerifiedJwt>) & {
+  clearCache(): void;
+  /**
+   * Verifies without waiting when no key set fetch is needed (a cached token, or keys already
+   * loaded and fresh): returns the result or throws exactly as the verifier would reject. Returns
+   * `undefined` when the answer needs the network: call the verifier itself then. For hot paths
+   * that should not pay for a promise per request.
+   */
+  verifyNow(token: string): VerifiedJwt | undefined;
+};
 
 /**
  * Compiles a verifier: options are validated once (TypeError on misuse) and the returned function
@@ -40,11 +49,12 @@ export function createVerifier(
   options: VerifierOptions = {},
 ): Verifier | AsyncVerifier {
   const compiled = compileVerifierOptions(options);
-  const fn = isRemoteKeySet(keyOrSet)
-    ? makeAsyncVerify(keyOrSet, compiled)
-    : makeSyncVerify(keyOrSet, compiled);
   const clearCache = (): void => compiled.cache?.clear();
-  return Object.assign(fn, { clearCache }) as Verifier | AsyncVerifier;
+  if (isRemoteKeySet(keyOrSet)) {
+    const { verify, verifyNow } = makeAsyncVerify(keyOrSet, compiled);
+    return Object.assign(verify, { clearCache, verifyNow });
+  }
+  return Object.assign(makeSyncVerify(keyOrSet, compiled), { clearCache });
 }
 
 /**

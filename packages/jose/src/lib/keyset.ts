@@ -35,6 +35,12 @@ export interface LocalKeySetInternal {
 /** Internal view of a remote key set. */
 export interface RemoteKeySetInternal {
   candidates(header: KeySelector): Promise<readonly Key[]>;
+  /**
+   * The candidates when they are known without any I/O: the set is loaded and younger than
+   * `cacheMaxAge`, and a key matches. `undefined` whenever `candidates` could fetch (nothing loaded,
+   * stale, unknown `kid`): the caller then takes the asynchronous path, which owns every refetch rule.
+   */
+  candidatesNow(header: KeySelector): readonly Key[] | undefined;
 }
 
 /** True for a local key set made by this package. */

@@ -283,3 +283,39 @@ test('no key set yet and a failing source: at most one request per cooldown, fai
   assert.equal((await set.select({ alg: 'ES256', kid: 'k1' })).kid, 'k1');
   assert.equal(hits, 2);
 });
+
+test('verifyNow answers without I/O only when the keys are loaded and fresh', async () => {
+  const { privateKey, publicKey } = generateKeyPair('ES256', { kid: 'now-1' });
+  const other = generateKeyPair('ES256', { kid: 'now-2' });
+  serve({ keys: [exportJwk(publicKey)] });
+  const c = clock();
+  const jwks = createRemoteKeySet(`${base}/now`, { now: c.now, cacheMaxAge: 1000 });
+  const verify = createVerifier(jwks, { now: c.now });
+  const token = createSigner(privateKey)({ sub: 'a' });
+  const start = hits;
+  assert.equal(verify.verifyNow(token), undefined, 'nothing loaded yet: the caller must wait');
+  assert.equal(hits, start, 'verifyNow never fetches');
+  assert.equal((await verify(token)).payload.sub, 'a');
+  assert.equal(verify.verifyNow(token)?.payload.sub, 'a', 'keys loaded: the result, synchronously');
+  // A bad signature is thrown synchronously, as the async verifier would reject.
+  const dot = token.lastIndexOf('.');
+  const tampered = `${token.slice(0, dot + 1)}${token[dot + 1] === 'A' ? 'B' : 'A'}${token.slice(dot + 2)}`;
+  assert.throws(() => verify.verifyNow(tampered), { code: 'ERR_JWS_SIGNATURE_INVALID' });
+  // An unknown kid may be a new key: only the asynchronous path may refetch.
+  assert.equal(verify.verifyNow(createSigner(other.privateKey)({})), undefined);
+  c.advance(1000);
+  assert.equal(verify.verifyNow(token), undefined, 'stale keys: the asynchronous path refreshes them');
+  assert.equal(hits, start + 1);
+});
+
+test('verifyNow serves a cached token without looking at the keys', async () => {
+  const { privateKey, publicKey } = generateKeyPair('ES256', { kid: 'now-3' });
+  serve({ keys: [exportJwk(publicKey)] });
+  const c = clock();
+  const jwks = createRemoteKeySet(`${base}/now-cache`, { now: c.now, cacheMaxAge: 1000 });
+  const verify = createVerifier(jwks, { now: c.now, cache: { key: 'token' } });
+  const token = createSigner(privateKey)({ sub: 'b' });
+  const first = await verify(token);
+  c.advance(1000); // keys stale, token still cached
+  assert.equal(verify.verifyNow(token), first);
+});

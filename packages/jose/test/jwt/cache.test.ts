@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createSigner, createVerifier, generateSecret } from '@signet/jose';
-import { NOW, NOW_S, throwsCode } from '../helpers.js';
+import { NOW, NOW_S, throwsCode, throwsTypeError } from '../helpers.js';
 
 const key = generateSecret('HS256');
 
@@ -108,4 +108,26 @@ test('a token with a non-ASCII twin character neither verifies nor hits the cach
     (e: unknown) => e instanceof Error && 'code' in e,
   );
   assert.notEqual(v(token), undefined);
+});
+
+test('cache.key "token": keyed by the exact text, same rules; anything but sha256/token is misuse', () => {
+  const c = clock();
+  const v = createVerifier(key, { now: c.now, cache: { max: 2, key: 'token' } });
+  const token = createSigner(key, { now: c.now, expiresIn: 60 })({ sub: 'a' });
+  const first = v(token);
+  assert.equal(v(token), first);
+  // A different text for the same claims is a different entry (here: a forged signature, refused).
+  const dot = token.lastIndexOf('.');
+  const tampered = `${token.slice(0, dot + 1)}${token[dot + 1] === 'A' ? 'B' : 'A'}${token.slice(dot + 2)}`;
+  throwsCode(() => v(tampered), 'ERR_JWS_SIGNATURE_INVALID');
+  // Same signature (so the same map key, the token's tail), different token: never a false hit.
+  const payloadStart = token.indexOf('.') + 1;
+  const forged = `${token.slice(0, payloadStart)}${token[payloadStart] === 'e' ? 'f' : 'e'}${token.slice(payloadStart + 1)}`;
+  assert.equal(forged.slice(-32), token.slice(-32));
+  throwsCode(() => v(forged), 'ERR_JWS_SIGNATURE_INVALID');
+  assert.equal(v(token), first);
+  c.set(NOW + 61_000);
+  throwsCode(() => v(token), 'ERR_JWT_EXPIRED');
+  throwsTypeError(() => createVerifier(key, { cache: { key: 'md5' as 'token' } }), 'cache.key');
+  throwsTypeError(() => createVerifier(key, { cache: { keyBuilder: () => 'x' } as never }), 'cache');
 });
