@@ -56,6 +56,31 @@ function queryTokens(url: string | undefined): string[] {
   return new URLSearchParams(url.slice(q + 1, hash < 0 ? undefined : hash)).getAll('access_token');
 }
 
+/**
+ * The shape of nearly every request, answered without allocating: Node `rawHeaders` with exactly one
+ * `Authorization: Bearer <credential>` (one space, no comma, no surrounding whitespace) and no query
+ * string. `undefined` sends anything else through the general rules, which decide every error.
+ */
+function commonCase(input: RequestLike, deferSyntax: boolean): string | undefined {
+  const raw = input.rawHeaders;
+  const url = input.url;
+  if (raw === undefined || (url !== undefined && url.includes('?'))) return undefined;
+  let value: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 13 && (name === 'authorization' || name.toLowerCase() === 'authorization')) {
+      if (value !== undefined) return undefined;
+      value = raw[i + 1];
+    }
+  }
+  if (value === undefined || value.length < 8 || !value.startsWith('Bearer ')) return undefined;
+  const token = value.slice(7);
+  if (token.charCodeAt(0) <= 32 || token.charCodeAt(token.length - 1) <= 32 || token.includes(','))
+    return undefined;
+  if (!deferSyntax && !isB64token(token)) return undefined;
+  return token;
+}
+
 /** The `invalid_request` error of a header credential that is not a `b64token`. */
 export function malformedAuthorization(realm: string) {
   return guardErrors.invalidRequest(realm, DESCRIPTIONS.malformedAuthorization, 'malformed_authorization');
@@ -77,6 +102,8 @@ export function extractToken(
   allowQueryToken: boolean,
   deferHeaderSyntax = false,
 ): string | undefined {
+  const common = commonCase(input, deferHeaderSyntax);
+  if (common !== undefined) return common;
   const found: string[] = [];
   for (const value of authorizationValues(input)) {
     // A fetch `Headers` object joins duplicates with ", "; a comma never occurs in one credential.
