@@ -37,6 +37,8 @@ export async function algCases(f: AlgFixture): Promise<BenchCase[]> {
   const joseVerifyKey = await importJWK(f.verifyJwk, alg);
   const jwtAvailable = !(MISSING.jsonwebtoken ?? []).includes(alg);
 
+  const headerSegment = f.signingInputText.slice(0, f.signingInputText.indexOf('.'));
+
   // ---- sign: the signed claims are iss, aud, sub, iat, exp in every library
   const signetSign = signetCreateSigner(signetSignKey, {
     issuer: ISSUER,
@@ -59,6 +61,18 @@ export async function algCases(f: AlgFixture): Promise<BenchCase[]> {
       fn: () => f.primitiveSign(Buffer.from(f.signingInputText, 'latin1')).toString('base64url'),
     },
     { name: 'node:crypto, bytes only', kind: 'reference', fn: () => f.primitiveSign(f.signingInput) },
+    // The least any JWT signer must do on top of the primitive: the time, JSON.stringify of the
+    // claims, base64url, the joins. A floor that shows how much of the primitive a signer can keep.
+    {
+      name: 'floor: primitive + JSON + base64url',
+      kind: 'reference',
+      fn: () => {
+        const iat = nowS();
+        const claims = { ...payload(), iat, exp: iat + LIFETIME_S, iss: ISSUER, aud: AUDIENCE };
+        const input = `${headerSegment}.${Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url')}`;
+        return `${input}.${f.primitiveSign(Buffer.from(input, 'latin1')).toString('base64url')}`;
+      },
+    },
     { name: 'signet', kind: 'signet', fn: () => signetSign(payload()) },
     { name: 'fast-jwt', kind: 'peer', fn: () => fjSign(payload()) },
   ];
@@ -120,6 +134,25 @@ export async function algCases(f: AlgFixture): Promise<BenchCase[]> {
       name: 'node:crypto, bytes only',
       kind: 'reference',
       fn: () => f.primitiveVerify(f.signingInput, f.signature),
+    },
+    // The least any JWT verifier must do on top of the primitive: find the segments, check the
+    // signature, decode and JSON.parse the payload, look at exp. No strictness, no other claim: a
+    // floor that shows how much of the primitive a JWT verifier can keep at all.
+    {
+      name: 'floor: primitive + JSON.parse + exp',
+      kind: 'reference',
+      fn: () => {
+        const d1 = token.indexOf('.');
+        const d2 = token.lastIndexOf('.');
+        const ok = f.primitiveVerify(
+          Buffer.from(token.slice(0, d2), 'latin1'),
+          Buffer.from(token.slice(d2 + 1), 'base64url'),
+        );
+        if (!ok) throw new Error('floor: bad signature');
+        const claims = JSON.parse(Buffer.from(token.slice(d1 + 1, d2), 'base64url').toString('utf8'));
+        if (!(claims.exp > Date.now() / 1000)) throw new Error('floor: expired');
+        return claims;
+      },
     },
     { name: 'signet', kind: 'signet', fn: () => signetVerify(token) },
     { name: 'fast-jwt', kind: 'peer', fn: () => fjVerify(token) },

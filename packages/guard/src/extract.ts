@@ -64,7 +64,7 @@ function queryTokens(url: string | undefined): string[] {
 function commonCase(input: RequestLike, deferSyntax: boolean): string | undefined {
   const raw = input.rawHeaders;
   const url = input.url;
-  if (raw === undefined || (url !== undefined && url.includes('?'))) return undefined;
+  if (raw === undefined || url?.includes('?')) return undefined;
   let value: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;

@@ -46,6 +46,31 @@ const MAX_CACHED = 512;
 /** Decoded headers by their segment: the same few headers repeat across every token of an issuer. */
 const cache = new Map<string, JwsHeader>();
 
+/** The header segment decoded last, and its header: most tokens repeat the previous token's header. */
+let lastSegment = '';
+let lastHeader: JwsHeader | undefined;
+
+/**
+ * The header of `token`, whose first `.` is at `dot1`. The previous token's header is recognised by
+ * comparing the token's start with it (no slice, no string hashing), then the cache is consulted.
+ */
+export function decodeHeaderAt(token: string, dot1: number): JwsHeader {
+  if (lastHeader !== undefined && dot1 === lastSegment.length && token.startsWith(lastSegment))
+    return lastHeader;
+  const header = decodeHeader(token.slice(0, dot1));
+  lastSegment = ownCopy(token, dot1);
+  lastHeader = header;
+  return header;
+}
+
+/**
+ * An independent copy of `token.slice(0, end)`: a slice of a long string keeps the whole string alive,
+ * and the header cache must not hold tokens. The segment is ASCII (checked), so latin1 is exact.
+ */
+function ownCopy(token: string, end: number): string {
+  return Buffer.from(token.slice(0, end), 'latin1').toString('latin1');
+}
+
 /** Decodes and structurally checks a header segment (alphabet already checked). Throws JwsInvalid. */
 export function decodeHeader(segment: string): JwsHeader {
   const hit = cache.get(segment);
@@ -62,7 +87,7 @@ export function decodeHeader(segment: string): JwsHeader {
     throw new JwsInvalid('JWS header "cty" must be a string');
   checkCritShape(header);
   if (cache.size >= MAX_CACHED) cache.clear();
-  cache.set(segment, header as JwsHeader);
+  cache.set(ownCopy(segment, segment.length), header as JwsHeader);
   return header as JwsHeader;
 }
 

@@ -26,9 +26,13 @@ export type JsonFailure = 'syntax' | 'depth' | 'duplicate' | 'proto';
 /** Result of {@link parseStrictJson}: the value, or the failure reason. */
 export type JsonResult = { ok: true; value: unknown } | { ok: false; reason: JsonFailure };
 
+/** Set by {@link scan}: whether the text nests an object or array inside the top-level value. */
+let nested = false;
+
 function scan(text: string, maxDepth: number): number {
   let depth = 0;
   let members = 0;
+  nested = false;
   const n = text.length;
   // Without any backslash, a string ends at the next quote: jump there with indexOf (native)
   // instead of walking it character by character.
@@ -52,6 +56,7 @@ function scan(text: string, maxDepth: number): number {
       members++;
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       if (++depth > maxDepth) return -1;
+      if (depth > 1) nested = true;
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
       depth--;
     }
@@ -80,6 +85,17 @@ function countMembers(value: unknown): number {
   return total;
 }
 
+/** {@link countMembers} of a value with nothing nested (a JWT payload, most often). */
+function countFlat(value: unknown): number {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 0;
+  let total = 0;
+  for (const k in value) {
+    if (k === '__proto__') return -1;
+    total++;
+  }
+  return total;
+}
+
 /**
  * Parses JSON text strictly: valid JSON, depth ≤ `maxDepth`, no duplicate member names, no
  * `__proto__` member. Never throws.
@@ -94,7 +110,7 @@ export function parseStrictJson(text: string, maxDepth: number = MAX_JSON_DEPTH)
     return { ok: false, reason: 'syntax' };
   }
   if (expected === 0) return { ok: true, value };
-  const actual = countMembers(value);
+  const actual = nested ? countMembers(value) : countFlat(value);
   if (actual < 0) return { ok: false, reason: 'proto' };
   if (actual !== expected) return { ok: false, reason: 'duplicate' };
   return { ok: true, value };

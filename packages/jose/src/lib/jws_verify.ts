@@ -17,7 +17,7 @@
 import { defaults } from '../defaults.js';
 import { JoseAlgNotAllowed, JwsInvalid, JwsSignatureInvalid, KeyInvalid } from '../errors.js';
 import { decodeStrictRange, isBase64url } from './base64url.js';
-import { checkCritUnderstood, decodeHeader, type JwsHeader } from './header.js';
+import { checkCritUnderstood, decodeHeaderAt, type JwsHeader } from './header.js';
 import { INTERNAL, type Key, type KeyImpl } from './key.js';
 
 /** Default maximum token size in bytes. */
@@ -61,7 +61,7 @@ export function splitCompact(token: unknown, maxTokenSize: number): Split {
   if (dot1 <= 0 || dot2 < 0 || dot2 === length - 1 || token.indexOf('.', dot2 + 1) !== -1) {
     throw new JwsInvalid('token is not a compact JWS (three segments)');
   }
-  return { dot1, dot2, header: decodeHeader(token.slice(0, dot1)) };
+  return { dot1, dot2, header: decodeHeaderAt(token, dot1) };
 }
 
 /** Step 4 for a single key: the header `alg` must be the key's own. */
