@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type AdapterResult, runGuard } from '../adapters/common.js';
+import { type AdapterResult, isPending, runGuard } from '../adapters/common.js';
 import { guardErrors } from '../errors.js';
 import type { Guard } from '../guard.js';
 import { identityHeaders } from './headers.js';
@@ -60,11 +60,12 @@ export async function handleForwardAuth(
       scopes = matchRoute(o.routes, original.method, path)?.scopes ?? [];
       url = path + search;
     }
-    result = await runGuard(
+    const pending = runGuard(
       o.guard,
       { headers: req.headers, rawHeaders: req.rawHeaders, url },
       { scopes, authRequired: true },
     );
+    result = isPending(pending) ? await pending : pending;
   } catch {
     // An original target that cannot be parsed cannot be matched against the routes: fail closed.
     const error = guardErrors.invalidRequest(

@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runGuard } from '../adapters/common.js';
+import { isPending, runGuard } from '../adapters/common.js';
 import { sendGuardError } from '../adapters/node.js';
 import { guardErrors } from '../errors.js';
 import type { Guard } from '../guard.js';
@@ -116,11 +116,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const scopes = matchRoute(routes, req.method ?? 'GET', target.path)?.scopes ?? [];
     const url = target.path + target.search;
-    const result = await runGuard(
+    const pending = runGuard(
       guard,
       { headers: req.headers, rawHeaders: req.rawHeaders, url },
       { scopes, authRequired: true },
     );
+    // A cached token is answered synchronously: no promise hop before the upstream request starts.
+    const result = isPending(pending) ? await pending : pending;
     if (!result.ok) {
       req.resume();
       sendGuardError(res, result.error);
