@@ -5,7 +5,7 @@
 import { hash } from 'node:crypto';
 import { defaults } from '../defaults.js';
 import { JwsInvalid, JwtClaimInvalid, JwtInvalid } from '../errors.js';
-import { decodeStrictRange } from './base64url.js';
+import { decodeStrictRangeNoStd } from './base64url.js';
 import { type ClaimsConfig, checkClaims, type JwtClaims, normalizeTyp, validityWindow } from './claims.js';
 import { decodeJsonObject } from './decode.js';
 import { deepFreeze } from './json.js';
@@ -209,7 +209,8 @@ function finish(
   cacheKey: string | undefined,
 ): VerifiedJwt {
   if (c.typ !== undefined) checkTyp(header, c.typ);
-  const bytes = decodeStrictRange(token, dot1 + 1, dot2);
+  // After checkSignature, which refused any `+` or `/` in the token.
+  const bytes = decodeStrictRangeNoStd(token, dot1 + 1, dot2);
   if (bytes === undefined) throw new JwsInvalid('JWS payload is not strict base64url');
   const payload = decodeJsonObject(bytes, JwtInvalid, 'JWT payload') as JwtClaims;
   checkClaims(payload, c.claims, now);

@@ -5,7 +5,7 @@
  */
 import { constants, createHmac, type KeyObject, sign, verify } from 'node:crypto';
 import type { Alg, AlgSpec } from './algorithms.js';
-import { decodeStrictRange } from './base64url.js';
+import { decodeStrictRangeNoStd } from './base64url.js';
 
 /** Symbol under which the internal state hangs off a public {@link Key}. Not exported from the package. */
 export const INTERNAL: unique symbol = Symbol('signet.jose.key');
@@ -15,8 +15,9 @@ export type SignFn = (input: string) => Buffer;
 /** Verifies raw bytes given as a latin1 string (one char per byte) against the signature bytes. Never throws. */
 export type VerifyFn = (input: string, signature: Buffer) => boolean;
 /**
- * Verifies the JWS signing input (ASCII) against the signature segment (base64url, alphabet
- * already checked): the hot path, which avoids decoding the HMAC tag. Never throws.
+ * Verifies the JWS signing input against the signature segment: the hot path, which avoids
+ * decoding the HMAC tag. The caller has refused `+` and `/` in the segment (Node's decoder would take
+ * them); any other foreign character fails the strict decoding. Never throws.
  */
 export type VerifySegmentFn = (input: string, signature: string) => boolean;
 
@@ -175,7 +176,7 @@ function safeVerify(
   key: VerifyKey,
   sig: string,
 ): boolean {
-  const bytes = decodeStrictRange(sig, 0, sig.length);
+  const bytes = decodeStrictRangeNoStd(sig, 0, sig.length);
   if (bytes === undefined) return false;
   try {
     return verify(hash, Buffer.from(input, encoding), key, bytes);

@@ -10,6 +10,8 @@ import {
 import { test } from 'node:test';
 import {
   createLocalKeySet,
+  createSigner,
+  createVerifier,
   exportJwk,
   generateKeyPair,
   importJwk,
@@ -76,6 +78,29 @@ test('strict base64url in every segment: whitespace, padding, + / ? and JSON ser
     JSON.stringify({ protected: h, payload: p, signature: s }),
   ];
   for (const v of variants) throwsCode(() => verifyCompact(v, secret), 'ERR_JWS_INVALID');
+});
+
+test('"+" and "/" for "-" and "_" decode to the same bytes, and are refused for every algorithm', () => {
+  for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA', 'HS256'] as const) {
+    const { privateKey, publicKey } =
+      alg === 'HS256' ? { privateKey: secret, publicKey: secret } : generateKeyPair(alg);
+    const sign = createSigner(privateKey);
+    const verify = createVerifier(publicKey);
+    for (const [from, to] of [
+      ['-', '+'],
+      ['_', '/'],
+    ] as const) {
+      // A token with the character in its signature (or, for HS256, anywhere after the header).
+      let token = '';
+      for (let i = 0; i < 200 && !token.slice(token.indexOf('.')).includes(from); i++) token = sign({ i });
+      const at = token.lastIndexOf(from);
+      assert.ok(at > token.indexOf('.'), `${alg}: no "${from}" found`);
+      const twin = `${token.slice(0, at)}${to}${token.slice(at + 1)}`;
+      assert.ok(verify(token));
+      throwsCode(() => verify(twin), 'ERR_JWS_INVALID');
+      throwsCode(() => verifyCompact(twin, publicKey), 'ERR_JWS_INVALID');
+    }
+  }
 });
 
 test('non-canonical trailing bits are refused in header, payload and signature', () => {
