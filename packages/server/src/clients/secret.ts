@@ -1,19 +1,21 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { randomIdentifier } from '../random.js';
 
 /**
- * A new client secret: 256 random bits, base64url (43 characters). Shown once, stored as SHA-256.
+ * A new client secret: 256 random bits, base64url (43 characters), never starting with `-`. Shown
+ * once, stored as SHA-256.
  *
  * @example
  * const secret = generateClientSecret();
  * await store.updateClient(id, { secretHash: hashSecret(secret) });
  */
 export function generateClientSecret(): string {
-  return randomBytes(32).toString('base64url');
+  return randomIdentifier(32);
 }
 
-/** A new `client_id`: 72 random bits, base64url (12 characters; short to keep tokens small). */
+/** A new `client_id`: 72 random bits, base64url (12 characters; short to keep tokens small), never starting with `-`. */
 export function generateClientId(): string {
-  return randomBytes(9).toString('base64url');
+  return randomIdentifier(9);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomIdentifier } from '../random.js';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -41,7 +41,7 @@ export async function initDataDir(
     : { created, adminToken, kekFile, adminTokenFile };
 }
 
-/** A new admin API token: 256 random bits, base64url. */
+/** A new admin API token: 256 random bits, base64url, never starting with `-` (it goes on command lines). */
 export function generateAdminToken(): string {
-  return randomBytes(32).toString('base64url');
+  return randomIdentifier(32);
 }

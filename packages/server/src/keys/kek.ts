@@ -1,3 +1,4 @@
+import { randomIdentifier } from '../random.js';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 /** A key-encryption-key problem (`ERR_KEK_INVALID`, `ERR_KEK_UNKNOWN`, `ERR_KEK_DECRYPT`). */
@@ -64,7 +65,7 @@ export class Keyring {
    * writeFileSync(file, Keyring.generate() + '\n', { mode: 0o600 });
    */
   static generate(): string {
-    return randomBytes(32).toString('base64url');
+    return randomIdentifier(32);
   }
 
   /** Id of the KEK that encrypts. */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomIdentifier } from '../random.js';
 import {
   type Alg,
   createLocalKeySet,
@@ -192,8 +192,9 @@ export class KeyManager {
   }
 
   async #createKey(times: NewKeyTimes, now: number, actor: string): Promise<string> {
-    // Short random kid (48 bits; a handful of keys exist at a time): every token carries it.
-    const kid = randomBytes(6).toString('base64url');
+    // Short random kid (48 bits; a handful of keys exist at a time): every token carries it. Never
+    // starting with "-", since `signet keys revoke <kid>` takes it on a command line.
+    const kid = randomIdentifier(6);
     const { privateKey, publicKey } = generateKeyPair(this.#o.alg, { kid });
     const privateJwk = JSON.stringify(exportJwk(privateKey, { private: true }));
     const record: SigningKeyRecord = {
