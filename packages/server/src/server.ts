@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildAdminApp } from './admin/app.js';
+import { provisionAdminTokens } from './admin/provision.js';
 import { AuditQueue } from './audit/queue.js';
 import { type AuditSink, storeSink } from './audit/sink.js';
 import { ClientAuthenticator } from './clients/authenticate.js';
@@ -10,7 +11,7 @@ import { AssertionVerifier } from './clients/private-key-jwt.js';
 import { FailureThrottle } from './clients/throttle.js';
 import { initDataDir } from './config/init.js';
 import type { Config } from './config/schema.js';
-import { databaseUrl, resolveAdminTokens, resolveKeyring } from './config/secrets.js';
+import { databaseUrl, resolveKeyring } from './config/secrets.js';
 import type { ServerContext } from './context.js';
 import { AccessTokenIssuer } from './grants/access-token.js';
 import { PATHS } from './http/discovery.js';
@@ -51,15 +52,6 @@ export interface SignetServerOptions {
   timers?: boolean;
   /** `fetch` used for clients' JWKS URLs (tests). */
   fetch?: typeof fetch;
-}
-
-async function provisionAdminTokens(store: Store, config: Config, now: number): Promise<void> {
-  for (const { id, token } of resolveAdminTokens(config)) {
-    const hash = createHash('sha256').update(token, 'utf8').digest('hex');
-    if ((await store.findAdminCredential(hash)) === undefined) {
-      await store.addAdminCredential(`${id}-${hash.slice(0, 8)}`, hash, now);
-    }
-  }
 }
 
 /**

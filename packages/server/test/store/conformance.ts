@@ -3,7 +3,11 @@
  * `freshDatabase()` returns the URL of an empty, unmigrated database; each case opens its own.
  */
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { provisionAdminTokens } from '../../src/admin/provision.js';
+import type { Config } from '../../src/config/schema.js';
 import { createStore } from '../../src/store/index.js';
 import type {
   AuditEvent,
@@ -364,6 +368,42 @@ export function runStoreConformance(name: string, freshDatabase: () => Promise<s
         assert.deepEqual(await store.findAdminCredential('c'.repeat(64)), { id: 'admin-1' });
         assert.equal(await store.findAdminCredential('d'.repeat(64)), undefined);
         await assert.rejects(store.addAdminCredential('admin-1', 'e'.repeat(64), 1000));
+      }));
+
+    test('admin token provisioning: replicas starting together on one database both start', () =>
+      withStore(async (store, url) => {
+        const config = {
+          adminToken: 'admin-token-0123456789abcdef',
+          dataDir: join(tmpdir(), 'signet-no-such-dir'),
+        } as unknown as Config;
+        const other = await open(url, false);
+        try {
+          // Replica A reads "absent", replica B provisions the token, then A inserts: the real unique
+          // violation from the database, which A must take as "B was first".
+          let raced = false;
+          const replicaA = {
+            findAdminCredential: async (hash: string) => {
+              if (!raced) {
+                raced = true;
+                await provisionAdminTokens(other, config, 1000);
+                return undefined;
+              }
+              return store.findAdminCredential(hash);
+            },
+            addAdminCredential: (id: string, hash: string, at: number) =>
+              store.addAdminCredential(id, hash, at),
+          } as unknown as Store;
+          await provisionAdminTokens(replicaA, config, 1000);
+          assert.ok(raced);
+          // A different token under an id that is taken still fails loudly.
+          await assert.rejects(
+            store
+              .addAdminCredential('admin-1', 'e'.repeat(64), 1000)
+              .then(() => store.addAdminCredential('admin-1', 'f'.repeat(64), 1000)),
+          );
+        } finally {
+          await other.close();
+        }
       }));
 
     test('purgeExpired: drops expired jtis, revocations and removed keys; seqs are never reused', () =>
