@@ -6,7 +6,9 @@
  *
  * Variants: `primitive` (node:crypto on the token text, as in `bench:jose`), `floor` (primitive +
  * segments + JSON.parse of the payload + exp: the least a JWT verifier does), `signet` (`createVerifier`
- * with iss, aud and exp checked).
+ * with iss, aud and exp checked), and on request `signet-mixed` (the same after Signet verified tokens of
+ * four other algorithms: polymorphic call sites, as in `bench:jose`). `INSTRUCTIONS_VARIANTS=a,b`
+ * picks variants.
  *
  * Usage: `node --conditions=signet-source --import tsx bench/instructions.ts` (needs valgrind; a few
  * minutes). `bench/instructions.ts --child <variant> <n> <pem>` is the measured process.
@@ -17,9 +19,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSigner, createVerifier, importPem } from '@signet/jose';
+import { createSigner, createVerifier, generateKeyPair, generateSecret, importPem } from '@signet/jose';
 
-const VARIANTS = ['primitive', 'floor', 'signet'] as const;
+const VARIANTS = (process.env.INSTRUCTIONS_VARIANTS?.split(',') ?? [
+  'primitive',
+  'floor',
+  'signet',
+]) as readonly string[];
 const LOW = 4000;
 const HIGH = 12000;
 const WARMUP = 3000;
@@ -61,11 +67,39 @@ function child(variant: string, n: number, pemPath: string): void {
       return claims;
     },
     signet: () => verifier(token),
+    'signet-mixed': () => verifier(token),
   };
+  if (variant === 'signet-mixed') mixWarmUp(pem);
   const fn = fns[variant];
   if (fn === undefined) throw new Error(`unknown variant ${variant}`);
   for (let i = 0; i < WARMUP; i++) fn();
   for (let i = 0; i < n; i++) fn();
+}
+
+/**
+ * `signet-mixed`: before measuring RS256, Signet verifies tokens of every other algorithm, as a
+ * process serving several issuers would (and as `bench:jose` does, all algorithms in one process):
+ * the shared hot-path functions then carry polymorphic feedback.
+ */
+function mixWarmUp(pem: string): void {
+  const keys = [
+    { signWith: generateSecret('HS256'), verifyWith: undefined },
+    // The RSA key is the fixed one: RSA key generation would add a random cost to both runs.
+    { signWith: importPem(pem, 'PS256'), verifyWith: undefined },
+    ...(['ES256', 'EdDSA'] as const).map((alg) => {
+      const pair = generateKeyPair(alg);
+      return { signWith: pair.privateKey, verifyWith: pair.publicKey };
+    }),
+  ];
+  for (const { signWith, verifyWith } of keys) {
+    const t = createSigner(signWith, { issuer: ISSUER, audience: AUDIENCE, expiresIn: 3600 })({ sub: 'x' });
+    const v = createVerifier(verifyWith ?? signWith, {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: ['exp'],
+    });
+    for (let i = 0; i < 2000; i++) v(t);
+  }
 }
 
 function totalInstructions(file: string): number {
@@ -112,7 +146,8 @@ async function main(): Promise<void> {
       perCall[v] = Math.round((high - low) / (HIGH - LOW));
       console.log(`${v.padEnd(10)} ${perCall[v]} instructions per RS256 verification`);
     }
-    const base = perCall.primitive as number;
+    const base = perCall.primitive;
+    if (base === undefined) return;
     for (const v of VARIANTS) {
       console.log(`${v.padEnd(10)} primitive/variant ${(base / (perCall[v] as number)).toFixed(3)}`);
     }
