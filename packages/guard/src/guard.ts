@@ -240,7 +240,10 @@ export function createGuard(options: GuardOptions): Guard {
   // With the verified-token cache on, jose hands back the same result object for a cached token:
   // building the Auth once per cache entry keeps the hot path to a lookup.
   const authByResult = o.cache === false ? undefined : new WeakMap<VerifiedJwt, Auth>();
-  const baseChecks: readonly AuthCheck[] = o.feed === undefined ? o.checks : [o.feed.check, ...o.checks];
+  const feed = o.feed;
+  // The feed's check is called as a method: a feed object may rely on `this`.
+  const baseChecks: readonly AuthCheck[] =
+    feed === undefined ? o.checks : [(auth: Auth) => feed.check(auth), ...o.checks];
   const hasChecks = baseChecks.length > 0 || requiredScopes.length > 0;
 
   // Header credentials are syntax-checked only when verification fails (see `extractToken`), unless

@@ -212,6 +212,63 @@ describe('guard against a fixture issuer', () => {
     assert.equal(guard.counters.token_verify_total.rejected, 2);
   });
 
+  it('a feed object that relies on `this`, and asynchronous checks, run in order', async () => {
+    const order: string[] = [];
+    class Feed {
+      readonly name = 'feed';
+      check(): void {
+        order.push(this.name);
+      }
+      status() {
+        return { state: 'live' as const, entries: 0 };
+      }
+    }
+    const guard = createGuard({
+      issuer: iss.issuer,
+      audience: AUDIENCE,
+      now: clock,
+      cache: true,
+      feed: new Feed(),
+      checks: [
+        async () => {
+          await new Promise((r) => setTimeout(r, 5));
+          order.push('async');
+        },
+        () => {
+          order.push('sync');
+        },
+      ],
+    });
+    const token = iss.sign();
+    await guard.verify(token);
+    assert.deepEqual(order, ['feed', 'async', 'sync']);
+    // With an asynchronous check, even a cached token is answered through a promise.
+    assert.ok(guard.authenticateNow({ authorization: `Bearer ${token}` }) instanceof Promise);
+    const failing = createGuard({
+      issuer: iss.issuer,
+      audience: AUDIENCE,
+      now: clock,
+      checks: [async () => Promise.reject(Object.assign(new Error('no'), { code: 'ERR_LATE' }))],
+    });
+    const e = await rejection(() => failing.verify(iss.sign()));
+    assert.equal(e.status, 401);
+    assert.equal(e.reason, 'ERR_LATE');
+  });
+
+  it('authenticateNow answers a cached token synchronously, and throws synchronously', async () => {
+    const guard = createGuard({ issuer: iss.issuer, audience: AUDIENCE, now: clock, cache: true });
+    const token = iss.sign({ sub: 'sync' });
+    await guard.verify(token);
+    const auth = guard.authenticateNow({ authorization: `Bearer ${token}` });
+    assert.ok(!(auth instanceof Promise));
+    assert.equal(auth?.subject, 'sync');
+    assert.throws(
+      () => guard.authenticateNow({}),
+      (e: unknown) => e instanceof GuardError && e.status === 401,
+    );
+    assert.equal(guard.authenticateNow({}, undefined, false), undefined);
+  });
+
   it('the verified-token cache still enforces expiry', async () => {
     const guard = createGuard({ issuer: iss.issuer, audience: AUDIENCE, now: clock, cache: { max: 10 } });
     const token = iss.sign({}, { expiresIn: 60 });
