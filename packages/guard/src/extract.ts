@@ -18,6 +18,11 @@ export function isB64token(s: string): boolean {
   return true;
 }
 
+/** `Authorization`, in any case; the length test first skips most names without a lower-cased copy. */
+function isAuthorizationName(name: string): boolean {
+  return name.length === 13 && (name === 'authorization' || name.toLowerCase() === 'authorization');
+}
+
 function isFetchHeaders(headers: HeaderBag): headers is { get(name: string): string | null } {
   return typeof (headers as { get?: unknown }).get === 'function';
 }
@@ -30,10 +35,7 @@ function authorizationValues(input: RequestLike): string[] {
     const out: string[] = [];
     const raw = input.rawHeaders;
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i]!;
-      // Length first: most header names are skipped without allocating a lower-cased copy.
-      if (name.length === 13 && (name === 'authorization' || name.toLowerCase() === 'authorization'))
-        out.push(raw[i + 1]!);
+      if (isAuthorizationName(raw[i]!)) out.push(raw[i + 1]!);
     }
     return out;
   }
@@ -67,8 +69,7 @@ function commonCase(input: RequestLike, deferSyntax: boolean): string | undefine
   if (raw === undefined || url?.includes('?')) return undefined;
   let value: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] as string;
-    if (name.length === 13 && (name === 'authorization' || name.toLowerCase() === 'authorization')) {
+    if (isAuthorizationName(raw[i] as string)) {
       if (value !== undefined) return undefined;
       value = raw[i + 1];
     }
