@@ -56,6 +56,9 @@ export function splitCompact(token: unknown, maxTokenSize: number): Split {
   if (typeof token !== 'string') throw new JwsInvalid('token must be a string');
   const length = token.length;
   if (length > maxTokenSize) throw new JwsInvalid('token exceeds maxTokenSize');
+  // Node's base64 decoder reads each UTF-16 unit through its low byte ('ń', U+0144, decodes as 'D'),
+  // so the decoded-length checks are strict only on an all-ASCII token: one UTF-8 byte per char.
+  if (Buffer.byteLength(token, 'utf8') !== length) throw new JwsInvalid('token is not ASCII');
   const dot1 = token.indexOf('.');
   const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
   if (dot1 <= 0 || dot2 < 0 || dot2 === length - 1 || token.indexOf('.', dot2 + 1) !== -1) {
