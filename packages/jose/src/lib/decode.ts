@@ -1,8 +1,10 @@
 /**
  * Decoding of base64url JSON segments (header, payload) into strict JSON objects.
  */
+import { defaults } from '../defaults.js';
 import type { JoseError } from '../errors.js';
-import { deepFreeze, isJsonObject, parseStrictJson } from './json.js';
+import { canonicalTail } from './base64url.js';
+import { deepFreeze, isJsonObject, MAX_JSON_DEPTH, parseStrictJson } from './json.js';
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -30,7 +32,55 @@ export function decodeJsonObject(
 ): Record<string, unknown> {
   const text = utf8Text(bytes);
   if (text === undefined) throw new Err(`${what} is not valid UTF-8`);
-  const parsed = parseStrictJson(text);
+  return strictObject(text, bytes, bytes.length, Err, what, freeze);
+}
+
+/**
+ * Where {@link decodeSegmentJson} decodes: the payload of a token up to the default size cap. Used
+ * synchronously and only inside one call, never handed out: decoding into it spares a Buffer per
+ * token. Larger segments (a raised `maxTokenSize`) get their own Buffer.
+ */
+const scratch = Buffer.allocUnsafeSlow(Math.ceil((defaults.maxTokenSize * 3) / 4));
+
+/**
+ * Strictly decodes the base64url segment `token[start, end)` and parses it as a strict JSON object,
+ * throwing `Err` on a JSON problem. Returns `undefined` when the segment is not strict base64url. The
+ * caller has refused `+` and `/` in the token (Node's decoder would take them); any other foreign
+ * character shortens the decoded length, which is checked.
+ */
+export function decodeSegmentJson(
+  token: string,
+  start: number,
+  end: number,
+  Err: ErrorClass,
+  what: string,
+): Record<string, unknown> | undefined {
+  if (!canonicalTail(token, start, end)) return undefined;
+  const expected = ((end - start) * 3) >>> 2;
+  if (expected > scratch.length) {
+    const bytes = Buffer.from(token.slice(start, end), 'base64url');
+    return bytes.length === expected ? decodeJsonObject(bytes, Err, what) : undefined;
+  }
+  const length = scratch.write(token.slice(start, end), 0, 'base64url');
+  if (length !== expected) return undefined;
+  let text = scratch.toString('utf8', 0, length);
+  if (text.includes('\uFFFD')) {
+    const checked = utf8Text(scratch.subarray(0, length));
+    if (checked === undefined) throw new Err(`${what} is not valid UTF-8`);
+    text = checked;
+  }
+  return strictObject(text, scratch, length, Err, what, false);
+}
+
+function strictObject(
+  text: string,
+  utf8: Uint8Array,
+  utf8Length: number,
+  Err: ErrorClass,
+  what: string,
+  freeze: boolean,
+): Record<string, unknown> {
+  const parsed = parseStrictJson(text, MAX_JSON_DEPTH, utf8, utf8Length);
   if (!parsed.ok) {
     const why =
       parsed.reason === 'duplicate'

@@ -5,9 +5,8 @@
 import { hash } from 'node:crypto';
 import { defaults } from '../defaults.js';
 import { JwsInvalid, JwtClaimInvalid, JwtInvalid } from '../errors.js';
-import { decodeStrictRangeNoStd } from './base64url.js';
 import { type ClaimsConfig, checkClaims, type JwtClaims, normalizeTyp, validityWindow } from './claims.js';
-import { decodeJsonObject } from './decode.js';
+import { decodeSegmentJson } from './decode.js';
 import { deepFreeze } from './json.js';
 import type { JwsHeader } from './header.js';
 import { INTERNAL, isKey, type Key, type KeyImpl } from './key.js';
@@ -210,9 +209,10 @@ function finish(
 ): VerifiedJwt {
   if (c.typ !== undefined) checkTyp(header, c.typ);
   // After checkSignature, which refused any `+` or `/` in the token.
-  const bytes = decodeStrictRangeNoStd(token, dot1 + 1, dot2);
-  if (bytes === undefined) throw new JwsInvalid('JWS payload is not strict base64url');
-  const payload = decodeJsonObject(bytes, JwtInvalid, 'JWT payload') as JwtClaims;
+  const payload = decodeSegmentJson(token, dot1 + 1, dot2, JwtInvalid, 'JWT payload') as
+    | JwtClaims
+    | undefined;
+  if (payload === undefined) throw new JwsInvalid('JWS payload is not strict base64url');
   checkClaims(payload, c.claims, now);
   const result: VerifiedJwt = { header, payload, key };
   if (cacheKey !== undefined && c.cache !== undefined) {

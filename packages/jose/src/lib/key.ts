@@ -3,9 +3,9 @@
  * verify closures prepared once at import so the hot path does no per-call lookups or allocations
  * beyond what OpenSSL needs.
  */
-import { constants, createHmac, type KeyObject, sign, verify } from 'node:crypto';
+import { constants, createHmac, createSign, createVerify, type KeyObject, sign, verify } from 'node:crypto';
 import type { Alg, AlgSpec } from './algorithms.js';
-import { decodeStrictRangeNoStd } from './base64url.js';
+import { canonicalTail } from './base64url.js';
 
 /** Symbol under which the internal state hangs off a public {@link Key}. Not exported from the package. */
 export const INTERNAL: unique symbol = Symbol('signet.jose.key');
@@ -87,22 +87,34 @@ export function makeSign(spec: AlgSpec, keyObject: KeyObject): SignFn {
       return (input) => createHmac(h, secret).update(input, 'utf8').digest();
     }
     case 'rsa':
-      return (input) => sign(hash, Buffer.from(input, 'utf8'), keyObject);
+      return (input) => streamSign(hash as string, input, keyObject);
     case 'pss': {
       // RFC 7518 §3.5: salt length equals the hash output, MGF1 with the same hash (OpenSSL's
       // default MGF1 hash is the signature hash).
       const opts = { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.hashLength };
-      return (input) => sign(hash, Buffer.from(input, 'utf8'), opts);
+      return (input) => streamSign(hash as string, input, opts);
     }
     case 'ec': {
       // RFC 7518 §3.4: JOSE carries r||s (IEEE P1363), never DER.
       const opts = { key: keyObject, dsaEncoding: 'ieee-p1363' as const };
-      return (input) => sign(hash, Buffer.from(input, 'utf8'), opts);
+      return (input) => streamSign(hash as string, input, opts);
     }
     case 'ed':
       return (input) => sign(null, Buffer.from(input, 'utf8'), keyObject);
   }
 }
+
+/**
+ * Signs the input text with streaming `createSign`: less per call than one-shot `sign` (no job
+ * object), and the text goes in without a Buffer. Ed25519 has no streaming form.
+ */
+function streamSign(hash: string, input: string, key: SignKey): Buffer {
+  const signer = createSign(hash);
+  signer.update(input, 'utf8');
+  return signer.sign(key);
+}
+
+type SignKey = Parameters<typeof sign>[2];
 
 /** Builds the byte-signature verify function from the segment one. */
 export function makeVerifyBytes(spec: AlgSpec, segment: VerifySegmentFn): VerifyFn {
@@ -140,23 +152,63 @@ export function makeVerify(
       };
     }
     case 'rsa':
-      return (input, sig) => safeVerify(hash, input, encoding, keyObject, sig);
+      return signatureVerifier(hash, keyObject, rsaBytes(keyObject), encoding);
     case 'pss': {
       const opts = { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.hashLength };
-      return (input, sig) => safeVerify(hash, input, encoding, opts, sig);
+      return signatureVerifier(hash, opts, rsaBytes(keyObject), encoding);
     }
-    case 'ec': {
-      const opts = { key: keyObject, dsaEncoding: 'ieee-p1363' as const };
-      const chars = Math.ceil(((fixed as number) * 4) / 3);
-      // Exactly 2·|n| bytes: refuses DER and any other length before OpenSSL sees it. OpenSSL then
-      // rejects r or s equal to 0 or ≥ n.
-      return (input, sig) => sig.length === chars && safeVerify(hash, input, encoding, opts, sig);
-    }
-    case 'ed': {
-      const chars = Math.ceil(((fixed as number) * 4) / 3);
-      return (input, sig) => sig.length === chars && safeVerify(null, input, encoding, keyObject, sig);
-    }
+    case 'ec':
+      // Exactly 2·|n| bytes (IEEE P1363): refuses DER and any other length before OpenSSL sees it.
+      // OpenSSL then rejects r or s equal to 0 or ≥ n.
+      return signatureVerifier(
+        hash,
+        { key: keyObject, dsaEncoding: 'ieee-p1363' },
+        fixed as number,
+        encoding,
+      );
+    case 'ed':
+      return signatureVerifier(null, keyObject, fixed as number, encoding);
   }
+}
+
+/** Length in bytes of an RSA key's signatures (RFC 8017 §8.2.2: exactly the modulus length). */
+function rsaBytes(keyObject: KeyObject): number {
+  return Math.ceil((keyObject.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+}
+
+type VerifyKey = Parameters<typeof verify>[2];
+
+/**
+ * The verify closure of an asymmetric key, for signatures of exactly `bytes` bytes (the modulus
+ * length for RSA, 2·|n| for ECDSA, 64 for Ed25519): any other length fails before OpenSSL sees it.
+ *
+ * The segment is decoded into a Buffer the closure owns: verification is synchronous and OpenSSL
+ * has read the bytes when it returns, so one Buffer per key serves every call. Strictness: the
+ * caller has refused `+` and `/`; the length and trailing bits are checked here, and any other
+ * foreign character shortens the decoded length. Streaming `createVerify` costs less per call
+ * than one-shot `verify` (no job object) and takes the input text without a Buffer; Ed25519 has no
+ * streaming form. Never throws.
+ */
+function signatureVerifier(
+  hash: string | null,
+  key: VerifyKey,
+  bytes: number,
+  encoding: 'utf8' | 'latin1',
+): VerifySegmentFn {
+  const chars = Math.ceil((bytes * 4) / 3);
+  const signature = Buffer.alloc(bytes);
+  return (input, segment) => {
+    if (segment.length !== chars || !canonicalTail(segment, 0, chars)) return false;
+    if (signature.write(segment, 0, 'base64url') !== bytes) return false;
+    try {
+      if (hash === null) return verify(null, Buffer.from(input, encoding), key, signature);
+      const verifier = createVerify(hash);
+      verifier.update(input, encoding);
+      return verifier.verify(key, signature);
+    } catch {
+      return false;
+    }
+  };
 }
 
 /** Compares two equal-length ASCII strings in time independent of where they differ. */
@@ -165,22 +217,4 @@ function constantTimeEqual(a: string, b: string): boolean {
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return diff === 0;
-}
-
-type VerifyKey = Parameters<typeof verify>[2];
-
-function safeVerify(
-  hash: string | null,
-  input: string,
-  encoding: 'utf8' | 'latin1',
-  key: VerifyKey,
-  sig: string,
-): boolean {
-  const bytes = decodeStrictRangeNoStd(sig, 0, sig.length);
-  if (bytes === undefined) return false;
-  try {
-    return verify(hash, Buffer.from(input, encoding), key, bytes);
-  } catch {
-    return false;
-  }
 }
