@@ -49,7 +49,7 @@ function targetNotes(results: readonly CaseResult[]): { notes: string[]; missed:
     notes.push(`Not measured: ${peer} has no ${algs.join(', ')} (the peer lacks the algorithm).`);
   }
   notes.push(
-    'node:crypto = the raw primitive on the same token text: sign turns the signing input text into the signature segment, verify checks the signature segment over the signing input text (string↔bytes and base64url conversions included, no JSON, header or claims work). "node:crypto, bytes only" is the bare crypto call on pre-decoded bytes, shown for reference.',
+    'node:crypto = the raw primitive on the same token text: sign turns the signing input text into the signature segment, verify checks the signature segment over the signing input text (string↔bytes and base64url conversions included, no JSON, header or claims work). "node:crypto, bytes only" is the bare crypto call on pre-decoded bytes, shown for reference. "node:crypto, streaming" is createVerify().update(text).verify(): the same OpenSSL check through the streaming API, which Signet uses for RSA, RSA-PSS and ECDSA.',
     '"floor" = the least any JWT library must add to the primitive, with no strictness and no claim but exp: verify finds the segments, checks the signature, decodes and JSON.parses the payload; sign reads the clock, JSON.stringifies the claims and joins the base64url segments. It is a reference row, not a contender: how much of the primitive a JWT library can keep at all.',
     'jose is asynchronous (WebCrypto): measured as sequential awaited calls.',
   );

@@ -135,6 +135,19 @@ export async function algCases(f: AlgFixture): Promise<BenchCase[]> {
       kind: 'reference',
       fn: () => f.primitiveVerify(f.signingInput, f.signature),
     },
+    ...(f.streamVerify === undefined
+      ? []
+      : [
+          {
+            name: 'node:crypto, streaming',
+            kind: 'reference' as const,
+            fn: () =>
+              (f.streamVerify as NonNullable<typeof f.streamVerify>)(
+                f.signingInputText,
+                Buffer.from(f.signatureSegment, 'base64url'),
+              ),
+          },
+        ]),
     // The least any JWT verifier must do on top of the primitive: find the segments, check the
     // signature, decode and JSON.parse the payload, look at exp. No strictness, no other claim: a
     // floor that shows how much of the primitive a JWT verifier can keep at all.
@@ -203,6 +216,7 @@ export async function algCases(f: AlgFixture): Promise<BenchCase[]> {
     );
   }
   check(f.primitiveVerify(f.signingInput, f.signature), `${alg} primitive verify`);
+  check(f.streamVerify?.(f.signingInputText, f.signature) ?? true, `${alg} streaming verify`);
   for (const c of [...sign, ...verify]) await c.fn();
 
   return [
