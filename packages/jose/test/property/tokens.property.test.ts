@@ -86,6 +86,27 @@ describe('any change to a valid token fails', () => {
       );
     });
 
+    // Node's base64 decoder reads a UTF-16 unit through its low byte: U+0144 would decode as 'D'.
+    // Half the runs draw exactly such a twin of the replaced character, half any unit above 0xFF.
+    test(`${p.alg}: one character replaced by a UTF-16 code unit above 0xFF`, () => {
+      fc.assert(
+        fc.property(
+          fc.nat(jwt.length - 1),
+          fc.boolean(),
+          fc.integer({ min: 1, max: 255 }),
+          fc.integer({ min: 0x100, max: 0xffff }),
+          (pos, twin, high, any) => {
+            const code = twin ? jwt.charCodeAt(pos) + high * 0x100 : any;
+            const changed = jwt.slice(0, pos) + String.fromCharCode(code) + jwt.slice(pos + 1);
+            const where = `pos ${pos} U+${code.toString(16)}`;
+            assertRejected(() => verifyJwt(changed, p.verify), where);
+            assertRejected(() => verifyCompact(changed, p.verify), `${where} (JWS)`);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    });
+
     test(`${p.alg}: one decoded byte of header, payload or signature changed`, () => {
       const segments = jws.split('.').map((s) => Buffer.from(s, 'base64url'));
       fc.assert(
