@@ -24,6 +24,9 @@ import { RevocationIndex } from './revocation/index-memory.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/types.js';
 
+/** How often connections that went idle are closed while shutting down, in milliseconds. */
+const SHUTDOWN_SWEEP_MS = 100;
+
 /** A running (or ready to listen) Auth service. */
 export interface SignetServer {
   /** Token endpoint, discovery, JWKS, introspection, revocation, health. */
@@ -204,7 +207,20 @@ export async function createSignetServer(
         const grace = new Promise<void>((resolve) =>
           setTimeout(resolve, config.http.shutdownGraceMs).unref(),
         );
-        await Promise.race([Promise.all([publicApp.close(), adminApp.close()]), grace]);
+        // A keep-alive connection that goes idle after close began (its last request answered)
+        // would hold close() until its keep-alive timeout: sweep such connections as they go idle.
+        const servers = [publicApp.server, adminApp.server];
+        const sweep = setInterval(() => {
+          for (const s of servers) s.closeIdleConnections();
+        }, SHUTDOWN_SWEEP_MS);
+        sweep.unref();
+        try {
+          await Promise.race([Promise.all([publicApp.close(), adminApp.close()]), grace]);
+        } finally {
+          clearInterval(sweep);
+          // Past the grace, whatever is still open is cut.
+          for (const s of servers) s.closeAllConnections();
+        }
         await audit.close();
         await store.close();
       })();

@@ -8,8 +8,8 @@ import { note } from '../lib/output.js';
 import { loadServerConfig, type ServerFlags, withServerFlags } from '../lib/server-config.js';
 import { firstRunMessage } from './serve-hints.js';
 
-/** How long a graceful shutdown may take before the process exits anyway. */
-export const HARD_EXIT_MS = 10_000;
+/** Time allowed after the server's own drain grace (`http.shutdownGraceMs`) before a hard exit. */
+export const HARD_EXIT_AFTER_GRACE_MS = 5_000;
 
 /**
  * Registers `signet serve`: the Auth service in the foreground until SIGTERM/SIGINT (graceful close, exit 0).
@@ -65,10 +65,13 @@ export function registerServe(program: Command, ctx: CliContext): void {
       });
     });
     note(ctx, `signet: ${signal} received, shutting down`);
+    // Later than the server's grace: past it the server cuts open connections and closes the store,
+    // which must still finish for an exit 0.
+    const hardExitMs = config.http.shutdownGraceMs + HARD_EXIT_AFTER_GRACE_MS;
     const hardExit = setTimeout(() => {
-      note(ctx, `signet: shutdown took longer than ${HARD_EXIT_MS / 1000} s, exiting`);
+      note(ctx, `signet: shutdown took longer than ${hardExitMs / 1000} s, exiting`);
       ctx.exit(1);
-    }, HARD_EXIT_MS);
+    }, hardExitMs);
     hardExit.unref();
     const offAgain = ctx.onSignal(() => {
       note(ctx, 'signet: second signal, exiting now');

@@ -159,6 +159,11 @@ export class FeedHub {
     return lo === 0 ? list : list.slice(lo);
   }
 
+  /** True once {@link close} ran: the replica is shutting down and takes no new stream. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   add(stream: FeedStream): void {
     this.streams.add(stream);
   }
@@ -172,7 +177,7 @@ export class FeedHub {
     this.#closed = true;
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
-    for (const s of this.streams) s.end();
+    for (const s of this.streams) s.end(true);
     this.streams.clear();
     const unwatch = this.#unwatch;
     this.#unwatch = undefined;

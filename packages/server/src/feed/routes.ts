@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Gauge } from 'prom-client';
 import type { ServerContext } from '../context.js';
-import { invalidRequest } from '../errors.js';
+import { invalidRequest, OAuthError } from '../errors.js';
 import { authenticateFeedClient, feedClientAllowed } from './auth.js';
 import { FeedHub } from './hub.js';
 import { FeedStream } from './stream.js';
@@ -83,6 +83,13 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: ServerContext): Fe
   app.get(FEED_PATHS.stream, async (request, reply) => {
     const client = await authenticateFeedClient(ctx, request);
     const asked = resumePoint(request);
+    if (hub.closed) {
+      // Shutting down: the subscriber retries, through the balancer, on another replica. A stream
+      // opened now would never be ended and would hold the shutdown to its hard limit.
+      throw new OAuthError(503, 'temporarily_unavailable', 'this replica is shutting down', {
+        headers: { 'retry-after': '1', connection: 'close' },
+      });
+    }
     await hub.start();
     const last = await ctx.store.lastRevocationSeq();
     // HEAD (Fastify answers it with this handler): the headers only, never a stream held open.

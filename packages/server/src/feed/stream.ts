@@ -109,9 +109,13 @@ export class FeedStream {
   }
 
   /** Ends the stream (server shutdown or an error): the subscriber reconnects with Last-Event-ID. */
-  end(): void {
+  end(closeConnection = false): void {
     if (this.#closed) return;
+    // At shutdown the connection goes too: a keep-alive client would send its reconnect down the
+    // same socket to this replica instead of through the balancer to another one.
+    const socket = this.#res.socket;
     this.#res.end();
+    if (closeConnection) socket?.end();
     this.#close();
     setTimeout(() => this.#res.destroy(), 1_000).unref();
   }
