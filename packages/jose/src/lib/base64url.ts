@@ -50,10 +50,12 @@ export function encodeBase64url(input: Uint8Array | string): string {
 /**
  * Strictly decodes `s.slice(start, end)` for the hot path, without a separate alphabet pass.
  *
- * Node's base64url decoder accepts `+` and `/` and skips every other foreign character (and the
- * bytes of non-ASCII characters). So: with no `+` or `/` in the segment, the decoded length equals
- * ⌊3·len/4⌋ exactly when every character was in the alphabet — any skipped character shortens the
- * output. Together with the canonical-tail check this is equivalent to {@link isBase64url}.
+ * Node's base64url decoder accepts `+` and `/` and skips every other foreign ASCII or Latin-1
+ * character, but reads a UTF-16 unit above U+00FF through its low byte (`ń`, U+0144, as `D`): the
+ * caller passes an ASCII string (tokens are checked whole by `splitCompact`). Then, with no `+` or
+ * `/` in the segment, the decoded length equals ⌊3·len/4⌋ exactly when every character was in the
+ * alphabet — any skipped character shortens the output. Together with the canonical-tail check this
+ * is equivalent to {@link isBase64url}.
  */
 export function decodeStrictRange(s: string, start: number, end: number): Buffer | undefined {
   if (!canonicalTail(s, start, end)) return undefined;

@@ -13,6 +13,13 @@ export const FEED_PATHS = { snapshot: '/revocations', stream: '/revocations/stre
 const SNAPSHOT_PAGE = 5000;
 const SEQ = /^(0|[1-9]\d{0,14})$/;
 
+/** 503 for a stream asked of a replica that is shutting down. */
+function shuttingDown(): OAuthError {
+  return new OAuthError(503, 'temporarily_unavailable', 'this replica is shutting down', {
+    headers: { 'retry-after': '1', connection: 'close' },
+  });
+}
+
 /** The resume point: `Last-Event-ID` wins over `?after=`; `undefined` = from now on. */
 function resumePoint(request: FastifyRequest): number | undefined {
   const header = request.headers['last-event-id'];
@@ -83,15 +90,12 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: ServerContext): Fe
   app.get(FEED_PATHS.stream, async (request, reply) => {
     const client = await authenticateFeedClient(ctx, request);
     const asked = resumePoint(request);
-    if (hub.closed) {
-      // Shutting down: the subscriber retries, through the balancer, on another replica. A stream
-      // opened now would never be ended and would hold the shutdown to its hard limit.
-      throw new OAuthError(503, 'temporarily_unavailable', 'this replica is shutting down', {
-        headers: { 'retry-after': '1', connection: 'close' },
-      });
-    }
+    // Shutting down (checked again after each wait): the subscriber retries, through the balancer,
+    // on another replica. A stream opened now would never be ended and would hold the shutdown.
+    if (hub.closed) throw shuttingDown();
     await hub.start();
     const last = await ctx.store.lastRevocationSeq();
+    if (hub.closed) throw shuttingDown();
     // HEAD (Fastify answers it with this handler): the headers only, never a stream held open.
     if (request.method === 'HEAD') {
       return reply
