@@ -41,7 +41,8 @@ export function toOAuthError(err: unknown): OAuthError {
 /**
  * Installs the one error handler of an app: renders `{ error, error_description }` with the status
  * and headers of the error, never caches an error, logs the private detail (never the request body
- * or credentials), and renders unknown routes as 404.
+ * or credentials), and renders unknown routes as 404 (405 with `Allow` for a known path asked with
+ * another method).
  *
  * @example
  * installErrorHandler(app, logger);
@@ -66,7 +67,40 @@ export function installErrorHandler(app: FastifyInstance, logger: Logger): void 
     reply.code(e.status).headers(e.headers).header('cache-control', 'no-store').header('pragma', 'no-cache');
     return reply.send({ error: e.error, error_description: e.description });
   });
-  app.setNotFoundHandler((_request, reply) =>
-    reply.code(404).send({ error: 'not_found', error_description: 'no such endpoint' }),
-  );
+  // Every route registered after this point, by path pattern: a known path asked with another
+  // method answers 405 with `Allow` (RFC 9110 §15.5.6) instead of 404.
+  const routes = new Map<string, { path: RegExp; methods: Set<string> }>();
+  app.addHook('onRoute', (route) => {
+    let entry = routes.get(route.url);
+    if (entry === undefined) {
+      entry = { path: pathPattern(route.url), methods: new Set() };
+      routes.set(route.url, entry);
+    }
+    for (const m of Array.isArray(route.method) ? route.method : [route.method]) entry.methods.add(m);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] as string;
+    const allowed = new Set<string>();
+    for (const { path: pattern, methods } of routes.values()) {
+      if (pattern.test(path)) for (const m of methods) allowed.add(m);
+    }
+    if (allowed.size === 0) {
+      return reply.code(404).send({ error: 'not_found', error_description: 'no such endpoint' });
+    }
+    const allow = [...allowed].sort().join(', ');
+    return reply
+      .code(405)
+      .header('allow', allow)
+      .header('cache-control', 'no-store')
+      .send({ error: 'invalid_request', error_description: `this endpoint accepts ${allow}` });
+  });
+}
+
+/** A route URL (`/admin/clients/:id`) as a whole-path pattern; parameters match one segment. */
+function pathPattern(url: string): RegExp {
+  const source = url
+    .split('/')
+    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${source}$`);
 }
