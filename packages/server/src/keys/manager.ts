@@ -67,6 +67,11 @@ export interface KeyManagerOptions {
 }
 
 const AAD = 'signet-signing-key:';
+/** The lease that orders operator key changes across replicas, and how long one may hold it. */
+const ADMIN_LEASE = 'key-admin';
+const ADMIN_LOCK_SECONDS = 30;
+/** How long an operator key change waits for the lease before it runs without it. */
+const ADMIN_LOCK_WAIT_MS = 5000;
 
 /**
  * Owns the signing keys: loads them from the store (every replica, periodically), keeps the active
@@ -87,6 +92,35 @@ export class KeyManager {
 
   #nowSec(): number {
     return Math.floor(this.#o.now() / 1000);
+  }
+
+  /** Operator key changes of this replica, one after the other (the lease is per replica). */
+  #adminQueue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs an operator's key change (rotate, revoke) holding the `key-admin` lease, so the same change
+   * sent to two replicas at once runs one after the other and the second sees the first's result:
+   * every replica then lists the same keys. Past {@link ADMIN_LOCK_WAIT_MS} (a replica died holding
+   * it) the change runs anyway; successor de-duplication keeps the store right without the lease.
+   */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#adminQueue.then(async () => {
+      const deadline = Date.now() + ADMIN_LOCK_WAIT_MS;
+      let held = false;
+      for (;;) {
+        const now = this.#nowSec();
+        held = await this.#o.store.acquireLease(ADMIN_LEASE, this.#o.holder, now, now + ADMIN_LOCK_SECONDS);
+        if (held || Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
+      }
+      try {
+        return await fn();
+      } finally {
+        if (held) await this.#o.store.releaseLease(ADMIN_LEASE, this.#o.holder).catch(() => {});
+      }
+    });
+    this.#adminQueue = run.catch(() => {});
+    return run;
   }
 
   /** True once keys were loaded and one can sign now (for `/readyz`). */
@@ -277,7 +311,11 @@ export class KeyManager {
    * Starts a rotation now (admin): a successor is created (or the pending one brought forward), and
    * signs as soon as it has been published for `publishAhead` — never earlier.
    */
-  async rotate(actor: string): Promise<void> {
+  rotate(actor: string): Promise<void> {
+    return this.#exclusive(() => this.#rotate(actor));
+  }
+
+  async #rotate(actor: string): Promise<void> {
     const now = this.#nowSec();
     const t = this.#o.timing;
     const records = await this.#o.store.listKeys();
@@ -309,7 +347,15 @@ export class KeyManager {
    * Revokes a key: it leaves the JWKS at once and a `kid` revocation is committed (verifiers drop
    * it through the feed). If it was signing, a successor takes over immediately.
    */
-  async revoke(
+  revoke(
+    kid: string,
+    actor: string,
+    reason: string | null,
+  ): Promise<{ key: KeyView; revocation: RevocationRecord | undefined } | undefined> {
+    return this.#exclusive(() => this.#revoke(kid, actor, reason));
+  }
+
+  async #revoke(
     kid: string,
     actor: string,
     reason: string | null,

@@ -349,6 +349,12 @@ export class KyselyStore implements Store {
     });
   }
 
+  releaseLease(name: string, holder: string): Promise<void> {
+    return this.#run(async () => {
+      await this.#db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute();
+    });
+  }
+
   addAdminCredential(id: string, hash: string, createdAt: number): Promise<void> {
     return this.#run(async () => {
       await this.#db.insertInto('admin_credentials').values({ id, hash, created_at: createdAt }).execute();

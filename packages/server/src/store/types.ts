@@ -151,6 +151,9 @@ export interface Store {
    */
   acquireLease(name: string, holder: string, now: number, expiresAt: number): Promise<boolean>;
 
+  /** Gives up a lease `holder` holds (nothing happens when someone else holds it). */
+  releaseLease(name: string, holder: string): Promise<void>;
+
   /** Admin API credentials (SHA-256 hex of the token). */
   addAdminCredential(id: string, hash: string, createdAt: number): Promise<void>;
   findAdminCredential(hash: string): Promise<{ id: string } | undefined>;

@@ -357,6 +357,12 @@ export function runStoreConformance(name: string, freshDatabase: () => Promise<s
             ),
           );
           assert.equal(handover.filter(Boolean).length, 1);
+          // Released, it is free at once; a release by someone else changes nothing.
+          const holder = `n${handover.indexOf(true)}`;
+          await others[0]!.releaseLease('key-rotation', 'not-the-holder');
+          assert.equal(await store.acquireLease('key-rotation', 'after', 1201, 1300), false);
+          await others[1]!.releaseLease('key-rotation', holder);
+          assert.equal(await store.acquireLease('key-rotation', 'after', 1201, 1300), true);
         } finally {
           await Promise.all(others.map((s) => s.close()));
         }
