@@ -5,6 +5,8 @@
 import {
   constants,
   createHmac,
+  createPrivateKey,
+  createPublicKey,
   createSecretKey,
   createVerify,
   generateKeyPairSync,
@@ -129,19 +131,35 @@ function keysFor(alg: BenchAlg): { signKey: KeyObject; verifyKey: KeyObject } {
       return { signKey: secret, verifyKey: secret };
     }
     case 'RS256':
-    case 'PS256': {
-      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      return { signKey: privateKey, verifyKey: publicKey };
-    }
-    case 'ES256': {
-      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      return { signKey: privateKey, verifyKey: publicKey };
-    }
-    case 'EdDSA': {
-      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-      return { signKey: privateKey, verifyKey: publicKey };
-    }
+    case 'PS256':
+      return freshPair('rsa', { modulusLength: 2048 });
+    case 'ES256':
+      return freshPair('ec', { namedCurve: 'P-256' });
+    case 'EdDSA':
+      return freshPair('ed25519', {});
   }
+}
+
+/**
+ * A node:crypto key pair encoded by the generation and imported afresh: on Node 20, a JWK export of
+ * a KeyObject straight from generateKeyPairSync can deadlock (see @signet/jose `generateKeyPair`).
+ */
+function freshPair(
+  type: 'rsa' | 'ec' | 'ed25519',
+  options: object,
+): { signKey: KeyObject; verifyKey: KeyObject } {
+  const der = (generateKeyPairSync as (t: string, o: object) => { publicKey: Buffer; privateKey: Buffer })(
+    type,
+    {
+      ...options,
+      publicKeyEncoding: { type: 'spki', format: 'der' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+    },
+  );
+  return {
+    signKey: createPrivateKey({ key: der.privateKey, format: 'der', type: 'pkcs8' }),
+    verifyKey: createPublicKey({ key: der.publicKey, format: 'der', type: 'spki' }),
+  };
 }
 
 /** Builds the keys and a reference token for one algorithm. */

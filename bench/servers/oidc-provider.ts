@@ -5,7 +5,7 @@
  *
  * Environment: `CLIENT_ID`, `CLIENT_SECRET`, `AUDIENCE`, `SCOPE` (space-separated), `ISSUER`, `PORT`.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -14,7 +14,14 @@ import { envInt, envString, onStop, serve } from './child.js';
 await serve(['PORT'], async () => {
   const audience = envString('AUDIENCE');
   const scope = envString('SCOPE');
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  // Encoded by the generation and imported afresh: a JWK export of a KeyObject straight from
+  // generateKeyPairSync can deadlock on Node 20 (see @signet/jose generateKeyPair).
+  const pkcs8 = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+  }).privateKey;
+  const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
   const jwk = { ...privateKey.export({ format: 'jwk' }), alg: 'ES256', use: 'sig', kid: 'bench-es256' };
   const provider = new Provider(process.env.ISSUER ?? 'http://127.0.0.1', {
     clients: [

@@ -1,6 +1,6 @@
 /** Shared helpers for @signet/jose unit tests: hand-built tokens and error-code assertions. */
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { JoseError } from '@signet/jose';
 
 /** base64url of a JSON value or a string. */
@@ -48,3 +48,27 @@ export function throwsTypeError(fn: () => unknown, option: string): void {
 /** A fixed clock (ms) for claims tests. */
 export const NOW = 1_800_000_000_000;
 export const NOW_S = NOW / 1000;
+
+/**
+ * The public JWK of a new key pair made by node:crypto. The key is encoded by the generation and
+ * imported afresh: on Node 20, exporting a KeyObject straight from generateKeyPairSync as JWK can
+ * deadlock when the export triggers the collection of its generation job (see
+ * `jwk/generate_gc.test.ts`).
+ */
+export function nodePublicJwk(
+  type: 'rsa' | 'ec' | 'ed25519' | 'ed448',
+  options: { modulusLength?: number; namedCurve?: string } = {},
+): Record<string, unknown> {
+  const encoding = {
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+  } as const;
+  const der = (generateKeyPairSync as (t: string, o: object) => { publicKey: Buffer })(type, {
+    ...options,
+    ...encoding,
+  }).publicKey;
+  return createPublicKey({ key: der, format: 'der', type: 'spki' }).export({ format: 'jwk' }) as Record<
+    string,
+    unknown
+  >;
+}

@@ -1,14 +1,20 @@
 /**
  * Key generation.
  */
-import { createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  generateKeyPairSync,
+  randomBytes,
+} from 'node:crypto';
 import { defaults } from '../defaults.js';
 import { type Alg, algSpec } from '../lib/algorithms.js';
 import type { Key } from '../lib/key.js';
 import { bindKey } from '../lib/key_checks.js';
 import type { Jwk } from './import.js';
 import { thumbprintInput } from './thumbprint.js';
-import { createHash } from 'node:crypto';
 
 /** Options of {@link generateKeyPair}. */
 export interface GenerateKeyPairOptions {
@@ -39,18 +45,35 @@ export function generateKeyPair(
   }
   if (options.kid !== undefined && typeof options.kid !== 'string')
     throw new TypeError('"kid" must be a string');
-  const pair =
+  // The generation encodes the keys and they are imported afresh: a KeyObject straight from
+  // generateKeyPairSync shares a lock with its generation job until the job is garbage-collected, and
+  // Node 20 deadlocks when a JWK export of it (which holds the lock and allocates) triggers the
+  // collection that destroys the job (whose destructor takes the lock).
+  const publicKeyEncoding = { type: 'spki', format: 'der' } as const;
+  const privateKeyEncoding = { type: 'pkcs8', format: 'der' } as const;
+  const encoded: { publicKey: Buffer; privateKey: Buffer } =
     spec.family === 'ec'
-      ? generateKeyPairSync('ec', { namedCurve: spec.namedCurve as string })
+      ? generateKeyPairSync('ec', {
+          namedCurve: spec.namedCurve as string,
+          publicKeyEncoding,
+          privateKeyEncoding,
+        })
       : spec.family === 'ed'
-        ? generateKeyPairSync('ed25519')
-        : generateKeyPairSync('rsa', { modulusLength, publicExponent: 0x10001 });
+        ? generateKeyPairSync('ed25519', { publicKeyEncoding, privateKeyEncoding })
+        : generateKeyPairSync('rsa', {
+            modulusLength,
+            publicExponent: 0x10001,
+            publicKeyEncoding,
+            privateKeyEncoding,
+          });
+  const privateKey = createPrivateKey({ key: encoded.privateKey, format: 'der', type: 'pkcs8' });
+  const publicKey = createPublicKey({ key: encoded.publicKey, format: 'der', type: 'spki' });
   const kid =
     options.kid ??
     createHash('sha256')
-      .update(thumbprintInput(pair.publicKey.export({ format: 'jwk' }) as Jwk))
+      .update(thumbprintInput(publicKey.export({ format: 'jwk' }) as Jwk))
       .digest('base64url');
-  return { privateKey: bindKey(pair.privateKey, spec, kid), publicKey: bindKey(pair.publicKey, spec, kid) };
+  return { privateKey: bindKey(privateKey, spec, kid), publicKey: bindKey(publicKey, spec, kid) };
 }
 
 /**

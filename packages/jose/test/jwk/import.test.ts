@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { exportJwk, generateKeyPair, importJwk, type Jwk } from '@signet/jose';
-import { throwsCode, throwsTypeError } from '../helpers.js';
+import { nodePublicJwk, throwsCode, throwsTypeError } from '../helpers.js';
 
-const ec256 = (): Jwk =>
-  generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as Jwk;
-const rsa = (bits = 2048): Jwk =>
-  generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ format: 'jwk' }) as Jwk;
+const ec256 = (): Jwk => nodePublicJwk('ec', { namedCurve: 'P-256' }) as Jwk;
+const rsa = (bits = 2048): Jwk => nodePublicJwk('rsa', { modulusLength: bits }) as Jwk;
 const oct = (bytes: number): Jwk => ({ kty: 'oct', k: randomBytes(bytes).toString('base64url') });
 
 test('binds the algorithm from the JWK, the option, or the curve', () => {
@@ -15,7 +13,7 @@ test('binds the algorithm from the JWK, the option, or the curve', () => {
   assert.equal(importJwk(ec256(), { alg: 'ES256' }).alg, 'ES256');
   assert.equal(importJwk(ec256()).alg, 'ES256');
   assert.equal(importJwk(rsa(), { alg: 'PS384' }).alg, 'PS384');
-  const ed = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }) as Jwk;
+  const ed = nodePublicJwk('ed25519') as Jwk;
   assert.equal(importJwk(ed).alg, 'EdDSA');
 });
 
@@ -68,15 +66,13 @@ test('EC points not on the curve → ERR_KEY_INVALID (node refuses them, we chec
 });
 
 test('curve must match the algorithm: secp256k1 and P-384 are not ES256', () => {
-  const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({
-    format: 'jwk',
-  }) as Jwk;
+  const k1 = nodePublicJwk('ec', { namedCurve: 'secp256k1' }) as Jwk;
   throwsCode(() => importJwk(k1, { alg: 'ES256' }), 'ERR_KEY_INVALID');
   throwsCode(() => importJwk(k1), 'ERR_KEY_INVALID');
-  const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ format: 'jwk' }) as Jwk;
+  const p384 = nodePublicJwk('ec', { namedCurve: 'P-384' }) as Jwk;
   throwsCode(() => importJwk(p384, { alg: 'ES256' }), 'ERR_KEY_INVALID');
   throwsCode(() => importJwk({ ...p384, crv: 'P-256' }, { alg: 'ES256' }), 'ERR_KEY_INVALID');
-  const ed448 = generateKeyPairSync('ed448').publicKey.export({ format: 'jwk' }) as Jwk;
+  const ed448 = nodePublicJwk('ed448') as Jwk;
   throwsCode(() => importJwk(ed448, { alg: 'EdDSA' }), 'ERR_KEY_INVALID');
 });
 
